@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { describeSettings, EMULATOR_DEFAULT_CREDENTIALS, loadSettings } from '../../../src/config/load-settings.ts';
+import { ConfigurationError } from '../../../src/support/errors.ts';
+
+const REAL_TENANT_ENV = {
+  ERP_DATABASE_URL: 'postgres://erp:erp-password@db:5432/erp',
+  KIBO_TENANT_ID: '31271',
+  KIBO_SITE_ID: '45000',
+  KIBO_CLIENT_ID: 'Acme.Sync.1.0.0.Release',
+  KIBO_SHARED_SECRET: 'very-secret-value',
+};
+
+describe('loadSettings', () => {
+  it('reports every missing or invalid setting in one error', () => {
+    const attempt = (): unknown => loadSettings({}, { KIBO_TENANT_ID: 'abc', PORT: '70000' });
+    expect(attempt).toThrow(ConfigurationError);
+    try {
+      attempt();
+    } catch (error) {
+      const problems = (error as ConfigurationError).problems.join('\n');
+      expect(problems).toContain('ERP_DATABASE_URL is not set');
+      expect(problems).toContain('KIBO_TENANT_ID is invalid');
+      expect(problems).toContain('KIBO_SITE_ID is not set');
+      expect(problems).toContain('KIBO_CLIENT_ID is not set');
+      expect(problems).toContain('KIBO_SHARED_SECRET is not set');
+      expect(problems).toContain('PORT is invalid');
+    }
+  });
+
+  it('defaults the state database to the ERP one and freezes the result', () => {
+    const settings = loadSettings({}, REAL_TENANT_ENV);
+    expect(settings.stateDatabaseUrl).toBe(REAL_TENANT_ENV.ERP_DATABASE_URL);
+    expect(settings.kibo.tenantId).toBe(31271);
+    expect(settings.kibo.authHost).toBe('home.mozu.com');
+    expect(settings.mappingsDir).toBe('./mappings');
+    expect(Object.isFrozen(settings)).toBe(true);
+    expect(Object.isFrozen(settings.kibo)).toBe(true);
+  });
+
+  it('lets CLI flags override the environment', () => {
+    const settings = loadSettings({ MAPPINGS_DIR: '/etc/kibo/mappings' }, { ...REAL_TENANT_ENV, MAPPINGS_DIR: './x' });
+    expect(settings.mappingsDir).toBe('/etc/kibo/mappings');
+  });
+
+  it('uses the emulator credentials when only an emulator URL is given', () => {
+    const settings = loadSettings({}, { ERP_DATABASE_URL: 'postgres://localhost/erp', KIBO_EMULATOR_URL: 'http://127.0.0.1:8199' });
+    expect(settings.kibo.clientId).toBe(EMULATOR_DEFAULT_CREDENTIALS.clientId);
+    expect(settings.kibo.emulatorUrl).toBe('http://127.0.0.1:8199');
+  });
+
+  it('never lets a secret or database password into the printable description', () => {
+    const text = JSON.stringify(describeSettings(loadSettings({}, REAL_TENANT_ENV)));
+    expect(text).not.toContain('very-secret-value');
+    expect(text).not.toContain('erp-password');
+    expect(text).toContain('[redacted]');
+  });
+});
