@@ -1,0 +1,146 @@
+// Per-key state: the hash of the values last sent to Kibo and whether the key is ours to delete.
+// Sized for millions of keys per sync: writes go out as unnest() arrays a few thousand keys per statement,
+// reads page through the primary key instead of loading one huge result.
+import type { Knex } from 'knex';
+import { STATE_TABLES } from './state-schema.ts';
+import { batchRows } from './state-batches.ts';
+import type { KeyStateEntry } from './state-types.ts';
+
+export const KEY_STATE_BATCH_SIZE = 5_000;
+
+export interface UpsertKeyStatesOptions {
+  readonly runId: number;
+  readonly sentAt: Date;
+  /** When Kibo confirmed the import; left unchanged when not given. */
+  readonly confirmedAt?: Date | undefined;
+  /** Keys we created are ours to delete later (default true). */
+  readonly owned?: boolean | undefined;
+  readonly batchSize?: number | undefined;
+}
+
+export interface KeyHash {
+  readonly key: string;
+  readonly hash: string;
+}
+
+/** Pages through a sync's key state in key order; each yielded array holds up to `batchSize` entries. */
+export async function* streamKeyStates(
+  db: Knex,
+  sync: string,
+  options: { batchSize?: number; ownedOnly?: boolean } = {},
+): AsyncGenerator<KeyStateEntry[]> {
+  const batchSize = options.batchSize ?? KEY_STATE_BATCH_SIZE;
+  let after: string | undefined;
+  for (;;) {
+    const query = db(STATE_TABLES.keyState).select('key', 'hash', 'owned').where({ sync });
+    if (options.ownedOnly === true) query.andWhere({ owned: true });
+    if (after !== undefined) query.andWhere('key', '>', after);
+    const rows = (await query.orderBy('key').limit(batchSize)) as KeyStateEntry[];
+    if (rows.length === 0) return;
+    yield rows;
+    if (rows.length < batchSize) return;
+    after = rows[rows.length - 1]!.key;
+  }
+}
+
+export async function loadKeyHashes(db: Knex, sync: string): Promise<Map<string, { hash: string; owned: boolean }>> {
+  const hashes = new Map<string, { hash: string; owned: boolean }>();
+  for await (const batch of streamKeyStates(db, sync)) {
+    for (const entry of batch) hashes.set(entry.key, { hash: entry.hash, owned: entry.owned });
+  }
+  return hashes;
+}
+
+export async function loadOwnedKeys(db: Knex, sync: string): Promise<Set<string>> {
+  const owned = new Set<string>();
+  for await (const batch of streamKeyStates(db, sync, { ownedOnly: true })) {
+    for (const entry of batch) owned.add(entry.key);
+  }
+  return owned;
+}
+
+export async function isKeyOwned(db: Knex, sync: string, key: string): Promise<boolean> {
+  const row = (await db(STATE_TABLES.keyState).select('owned').where({ sync, key }).first()) as
+    | { owned: boolean }
+    | undefined;
+  return row?.owned === true;
+}
+
+/**
+ * Records what was sent for each key, in one transaction (all or nothing). A key repeated in the input
+ * keeps its last hash. Returns the number of distinct keys written per batch, summed.
+ */
+export async function upsertKeyStates(
+  db: Knex,
+  sync: string,
+  rows: Iterable<KeyHash> | AsyncIterable<KeyHash>,
+  options: UpsertKeyStatesOptions,
+): Promise<number> {
+  return db.transaction(async (trx) => {
+    let written = 0;
+    for await (const batch of batchRows(rows, options.batchSize ?? KEY_STATE_BATCH_SIZE)) {
+      written += await upsertKeyStateBatch(trx, sync, batch, options);
+    }
+    return written;
+  });
+}
+
+async function upsertKeyStateBatch(
+  trx: Knex.Transaction,
+  sync: string,
+  batch: readonly KeyHash[],
+  options: UpsertKeyStatesOptions,
+): Promise<number> {
+  // Postgres rejects one statement touching a row twice, so a key repeated within the batch keeps its last hash.
+  const latest = new Map<string, string>();
+  for (const row of batch) latest.set(row.key, row.hash);
+  const result = (await trx.raw(
+    `insert into ${STATE_TABLES.keyState} as ks
+       (sync, key, hash, owned, last_sent_at, last_confirmed_at, last_run_id)
+     select ?, input.key, input.hash, ?, ?, ?, ?
+       from unnest(?::text[], ?::text[]) as input(key, hash)
+     on conflict (sync, key) do update set
+       hash = excluded.hash,
+       owned = excluded.owned,
+       last_sent_at = excluded.last_sent_at,
+       last_confirmed_at = coalesce(excluded.last_confirmed_at, ks.last_confirmed_at),
+       last_run_id = excluded.last_run_id`,
+    [
+      sync,
+      options.owned ?? true,
+      options.sentAt,
+      options.confirmedAt ?? null,
+      options.runId,
+      [...latest.keys()],
+      [...latest.values()],
+    ],
+  )) as { rowCount: number };
+  return result.rowCount;
+}
+
+/** Forgets keys (after Kibo confirmed their deletion). Returns how many were found and removed. */
+export async function deleteKeyStates(
+  db: Knex,
+  sync: string,
+  keys: Iterable<string> | AsyncIterable<string>,
+): Promise<number> {
+  return db.transaction(async (trx) => {
+    let deleted = 0;
+    for await (const batch of batchRows(keys, KEY_STATE_BATCH_SIZE)) {
+      const result = (await trx.raw(`delete from ${STATE_TABLES.keyState} where sync = ? and key = any(?::text[])`, [
+        sync,
+        batch,
+      ])) as { rowCount: number };
+      deleted += result.rowCount;
+    }
+    return deleted;
+  });
+}
+
+export async function countKeyStates(db: Knex, sync: string): Promise<{ tracked: number; owned: number }> {
+  const row = (await db(STATE_TABLES.keyState)
+    .where({ sync })
+    .select(db.raw('count(*)::bigint as tracked'), db.raw('count(*) filter (where owned)::bigint as owned'))
+    .first()) as { tracked: string; owned: string } | undefined;
+  return { tracked: Number(row?.tracked ?? 0), owned: Number(row?.owned ?? 0) };
+}
