@@ -1,0 +1,38 @@
+// Maps a path inside a parsed YAML document (['fields', 'Price', 'scale']) to its 1-based line, so
+// every problem can point at the line to edit.
+import type { Document, LineCounter } from 'yaml';
+import { isMap, isPair, isScalar, isSeq } from 'yaml';
+
+export type LineLookup = (path: readonly (string | number)[]) => number | undefined;
+
+/** Where a path ends inside the document, the line of its key (or item); else the deepest line found. */
+export function createLineLookup(document: Document, lineCounter: LineCounter): LineLookup {
+  const lineAt = (offset: number | undefined): number | undefined =>
+    offset === undefined ? undefined : lineCounter.linePos(offset).line;
+  return (path) => {
+    let node: unknown = document.contents;
+    let line = lineAt(rangeStart(node));
+    for (const segment of path) {
+      if (isMap(node)) {
+        const pair = node.items.find((item) => isPair(item) && isScalar(item.key) && String(item.key.value) === String(segment));
+        if (pair === undefined) return line;
+        line = lineAt(rangeStart(pair.key)) ?? line;
+        node = pair.value;
+      } else if (isSeq(node) && typeof segment === 'number') {
+        const item: unknown = node.items[segment];
+        if (item === undefined) return line;
+        line = lineAt(rangeStart(item)) ?? line;
+        node = item;
+      } else {
+        return line;
+      }
+    }
+    return line;
+  };
+}
+
+function rangeStart(node: unknown): number | undefined {
+  if (typeof node !== 'object' || node === null || !('range' in node)) return undefined;
+  const range = (node as { range?: readonly number[] | null }).range;
+  return range?.[0];
+}
