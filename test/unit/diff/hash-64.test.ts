@@ -1,0 +1,58 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { formatHash64, writeHash64 } from '../../../src/diff/hash-64.ts';
+
+// Expected values: the first 8 bytes of MurmurHash3_x86_128 (seed 0) over each string's UTF-16LE bytes,
+// as printed by the reference C implementation (Python `mmh3.hash_bytes(s.encode('utf-16-le'), 0,
+// x64arch=False)[:8].hex()`, mmh3 5.3.0). Lengths cover every tail size (0–7 code units) and multi-block input.
+const REFERENCE_VECTORS: readonly (readonly [string, string])[] = [
+  ['', '0000000000000000'],
+  ['a', '96b13b03e14fefcc'],
+  ['ab', '53b90f26fdb622af'],
+  ['abc', 'a3975b2bb55ff720'],
+  ['abcd', 'c782ef95a29aece4'],
+  ['abcdefg', '5ede1f85ab9a1af8'],
+  ['abcdefgh', '5576356ca198f88d'],
+  ['abcdefghi', '32d7a31786e4ee37'],
+  ['hello world', 'e558be8f7d3fee56'],
+  ['h\u00e9llo \u20ac', '14a74b798594b06b'],
+  ['x'.repeat(37), '6bf6ae3f766f40b3'],
+  ['170.0000', 'b781138271a6adb1'],
+  ['2016-06-08T19:35:23.000Z', '5b199a8ef5089c41'],
+  ['\u65e5\u672c\u8a9e\u306e\u30c6\u30ad\u30b9\u30c8\ud83d\ude00', '26298280a0af3085'],
+  ['DirectShip\u001fInStorePickup', 'e76899ffe9a72475'],
+  ['a'.repeat(15), 'fb2e329a23203780'],
+  ['b'.repeat(16), '6f8e8a0e1cad7df4'],
+  ['c'.repeat(17), '39c500b3afba20f2'],
+];
+
+describe('writeHash64 (MurmurHash3_x86_128, first 64 bits)', () => {
+  it.each(REFERENCE_VECTORS)('matches the reference implementation for %j', (text, expected) => {
+    expect(formatHash64(text)).toBe(expected);
+  });
+
+  it('writes at the given offset and leaves the other words alone', () => {
+    const out = new Uint32Array([7, 7, 7, 7]);
+    writeHash64('abc', out, 1);
+    expect(out[0]).toBe(7);
+    expect(out[3]).toBe(7);
+    expect(Buffer.from(out.buffer, 4, 8).toString('hex')).toBe('a3975b2bb55ff720');
+  });
+
+  it('gives 100,000 distinct short numeric strings 100,000 distinct hashes', () => {
+    const seen = new Set<string>();
+    for (let i = 0; i < 100_000; i += 1) seen.add(formatHash64(`${i}.${i % 97}`));
+    expect(seen.size).toBe(100_000);
+  });
+
+  it('changes when any single code unit changes', () => {
+    fc.assert(
+      fc.property(fc.string({ minLength: 1, maxLength: 40 }), fc.nat(), fc.integer({ min: 1, max: 0xfffe }), (text, at, delta) => {
+        const index = at % text.length;
+        const changed = text.slice(0, index) + String.fromCharCode((text.charCodeAt(index) + delta) % 0xffff) + text.slice(index + 1);
+        fc.pre(changed !== text);
+        expect(formatHash64(changed)).not.toBe(formatHash64(text));
+      }),
+    );
+  });
+});
