@@ -1,0 +1,221 @@
+// Zips as Kibo takes and gives them: flat, deflate, one CSV per resource. Reading is defensive because
+// the bytes come from outside (Kibo exports, import logs, users' seed files): entry count, sizes and
+// compression ratio are checked against the central directory up front AND counted while streaming
+// (a lying header cannot get more bytes through), and unsafe names (zip slip) are refused.
+import { Transform, pipeline, type Readable, type TransformCallback } from 'node:stream';
+import { ZipArchive } from 'archiver';
+import yauzl, { type Entry, type ZipFile } from 'yauzl';
+
+export const MAX_ZIP_ENTRIES = 500;
+/** One CSV can be large (a full catalog); beyond this something is wrong. */
+export const MAX_UNCOMPRESSED_ENTRY_BYTES = 2 * 1024 ** 3;
+export const MAX_UNCOMPRESSED_BYTES = 4 * 1024 ** 3;
+/** Real CSVs deflate 5-50x; zip bombs reach 1000x and more. */
+export const MAX_COMPRESSION_RATIO = 200;
+/** Small entries (a few KiB of repeated text) can legitimately exceed any ratio: only check above this. */
+export const COMPRESSION_RATIO_MIN_BYTES = 1024 ** 2;
+const DEFLATE_LEVEL = 6;
+
+export interface ZipLimits {
+  readonly maxEntries: number;
+  readonly maxEntryBytes: number;
+  readonly maxTotalBytes: number;
+  readonly maxCompressionRatio: number;
+  readonly ratioMinBytes: number;
+}
+
+export const DEFAULT_ZIP_LIMITS: ZipLimits = Object.freeze({
+  maxEntries: MAX_ZIP_ENTRIES,
+  maxEntryBytes: MAX_UNCOMPRESSED_ENTRY_BYTES,
+  maxTotalBytes: MAX_UNCOMPRESSED_BYTES,
+  maxCompressionRatio: MAX_COMPRESSION_RATIO,
+  ratioMinBytes: COMPRESSION_RATIO_MIN_BYTES,
+});
+
+export interface ZipInputEntry {
+  readonly name: string;
+  readonly content: Buffer | string | Readable;
+}
+
+export interface ZipEntry {
+  readonly name: string;
+  /** As declared by the central directory (checked while streaming). */
+  readonly uncompressedSize: number;
+  /** Must be consumed (or destroyed) before asking for the next entry. */
+  readonly stream: Readable;
+}
+
+/** Builds a flat deflate zip in memory. `date` pins entry timestamps (byte-identical output). */
+export async function writeZip(entries: readonly ZipInputEntry[], options: { date?: Date } = {}): Promise<Buffer> {
+  const archive = new ZipArchive({ zlib: { level: DEFLATE_LEVEL } });
+  const chunks: Buffer[] = [];
+  const done = new Promise<Buffer>((resolve, reject) => {
+    archive.on('data', (chunk: Buffer) => chunks.push(chunk));
+    archive.on('error', reject);
+    archive.on('warning', reject); // archiver warns on e.g. unreadable sources: never ship a partial zip
+    archive.on('end', () => resolve(Buffer.concat(chunks)));
+  });
+  for (const entry of entries) {
+    assertSafeEntryName(entry.name);
+    archive.append(entry.content, { name: entry.name, ...(options.date === undefined ? {} : { date: options.date }) });
+  }
+  await archive.finalize();
+  return done;
+}
+
+/** Yields each file entry with a size-checked stream; directories are skipped. */
+export async function* readZipEntries(zip: Buffer, limits: Partial<ZipLimits> = {}): AsyncGenerator<ZipEntry> {
+  const resolved: ZipLimits = { ...DEFAULT_ZIP_LIMITS, ...limits };
+  const zipfile = await openZip(zip);
+  const budget = { totalBytes: 0, entries: 0 };
+  try {
+    if (zipfile.entryCount > resolved.maxEntries) {
+      throw new Error(`Zip holds ${zipfile.entryCount} entries, more than the limit of ${resolved.maxEntries} (maxEntries); refusing to read it.`);
+    }
+    for (let entry = await nextEntry(zipfile); entry !== undefined; entry = await nextEntry(zipfile)) {
+      if (entry.fileName.endsWith('/')) continue;
+      assertSafeEntryName(entry.fileName);
+      budget.entries += 1;
+      if (budget.entries > resolved.maxEntries) {
+        throw new Error(`Zip entry "${entry.fileName}" exceeds the limit of ${resolved.maxEntries} entries (maxEntries).`);
+      }
+      assertDeclaredSizes(entry, resolved, budget.totalBytes);
+      const raw = await zipfile.openReadStreamPromise(entry);
+      const counted = createLimitCounter(entry, resolved, budget);
+      // pipeline forwards a corrupt-data error from yauzl to the stream the consumer reads.
+      pipeline(raw, counted, () => undefined);
+      yield { name: entry.fileName, uncompressedSize: entry.uncompressedSize, stream: counted };
+      if (!counted.readableEnded) counted.destroy(); // the consumer skipped (part of) this entry
+    }
+  } finally {
+    zipfile.close();
+  }
+}
+
+/** Every entry as a Buffer, names as written. */
+export async function readZipToBuffers(zip: Buffer, limits: Partial<ZipLimits> = {}): Promise<Map<string, Buffer>> {
+  const result = new Map<string, Buffer>();
+  for await (const entry of readZipEntries(zip, limits)) result.set(entry.name, await readStreamToBuffer(entry.stream));
+  return result;
+}
+
+/** The entry whose name equals `name` ignoring case (Kibo writes `products.csv`, people `Products.csv`). */
+export async function findZipEntry(zip: Buffer, name: string, limits: Partial<ZipLimits> = {}): Promise<Buffer | undefined> {
+  const wanted = name.toLowerCase();
+  for await (const entry of readZipEntries(zip, limits)) {
+    if (entry.name.toLowerCase() === wanted) return readStreamToBuffer(entry.stream);
+  }
+  return undefined;
+}
+
+export async function readStreamToBuffer(stream: Readable): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string));
+  return Buffer.concat(chunks);
+}
+
+/** Opens the central directory only: a cheap check that bytes are a zip, with `what` named in the error. */
+export async function assertReadableZip(zip: Buffer, what: string): Promise<void> {
+  try {
+    (await openZip(zip)).close();
+  } catch (error) {
+    throw new Error(`${what} is not a readable zip: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+  }
+}
+
+/** Zip slip: only plain relative names. */
+export function assertSafeEntryName(name: string): void {
+  const problem =
+    name === ''
+      ? 'is empty'
+      : name.includes('\\')
+        ? 'contains a backslash'
+        : name.startsWith('/') || /^[a-zA-Z]:/.test(name)
+          ? 'is an absolute path'
+          : name.split('/').includes('..')
+            ? 'contains ".."'
+            : undefined;
+  if (problem !== undefined) {
+    throw new Error(`Zip entry name "${name}" ${problem}; only plain relative names are accepted (zip slip protection).`);
+  }
+}
+
+async function openZip(zip: Buffer): Promise<ZipFile> {
+  try {
+    // strictFileNames: keep backslashes as written so they are refused, not silently turned into "/".
+    return await yauzl.fromBufferPromise(zip, { lazyEntries: true, validateEntrySizes: true, strictFileNames: true });
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new Error(`Not a readable zip (${zip.length} bytes): ${reason}. Kibo import/export files must be zip archives.`, {
+      cause: error,
+    });
+  }
+}
+
+function nextEntry(zipfile: ZipFile): Promise<Entry | undefined> {
+  return new Promise((resolve, reject) => {
+    const cleanup = (): void => {
+      zipfile.off('entry', onEntry);
+      zipfile.off('end', onEnd);
+      zipfile.off('error', onError);
+    };
+    const onEntry = (entry: Entry): void => {
+      cleanup();
+      resolve(entry);
+    };
+    const onEnd = (): void => {
+      cleanup();
+      resolve(undefined);
+    };
+    const onError = (error: Error): void => {
+      cleanup();
+      const unsafeName = /^(invalid characters in fileName|absolute path|invalid relative path): (.*)$/.exec(error.message);
+      reject(
+        unsafeName
+          ? new Error(`Zip entry name "${unsafeName[2]}" is unsafe (${unsafeName[1]}); only plain relative names are accepted (zip slip protection).`, { cause: error })
+          : new Error(`Zip is corrupt: ${error.message}`, { cause: error }),
+      );
+    };
+    zipfile.on('entry', onEntry);
+    zipfile.on('end', onEnd);
+    zipfile.on('error', onError);
+    zipfile.readEntry();
+  });
+}
+
+function assertDeclaredSizes(entry: Entry, limits: ZipLimits, totalSoFar: number): void {
+  assertWithinLimits(entry.fileName, entry.uncompressedSize, totalSoFar + entry.uncompressedSize, entry.compressedSize, limits, 'declares');
+}
+
+function assertWithinLimits(name: string, entryBytes: number, totalBytes: number, compressedSize: number, limits: ZipLimits, verb: string): void {
+  if (entryBytes > limits.maxEntryBytes) {
+    throw new Error(`Zip entry "${name}" ${verb} ${entryBytes} uncompressed bytes, more than the limit of ${limits.maxEntryBytes} (maxEntryBytes).`);
+  }
+  if (totalBytes > limits.maxTotalBytes) {
+    throw new Error(`Zip entry "${name}" brings the zip to ${totalBytes} uncompressed bytes, more than the limit of ${limits.maxTotalBytes} (maxTotalBytes).`);
+  }
+  const ratio = entryBytes / Math.max(1, compressedSize);
+  if (entryBytes >= limits.ratioMinBytes && ratio > limits.maxCompressionRatio) {
+    throw new Error(
+      `Zip entry "${name}" ${verb} a compression ratio of ${Math.round(ratio)}:1, more than the limit of ` +
+        `${limits.maxCompressionRatio}:1 (maxCompressionRatio); this looks like a zip bomb.`,
+    );
+  }
+}
+
+function createLimitCounter(entry: Entry, limits: ZipLimits, budget: { totalBytes: number }): Transform {
+  let entryBytes = 0;
+  return new Transform({
+    transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+      entryBytes += chunk.length;
+      budget.totalBytes += chunk.length;
+      try {
+        assertWithinLimits(entry.fileName, entryBytes, budget.totalBytes, entry.compressedSize, limits, 'inflates to');
+      } catch (error) {
+        callback(error as Error);
+        return;
+      }
+      callback(null, chunk);
+    },
+  });
+}
