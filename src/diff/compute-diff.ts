@@ -47,6 +47,8 @@ export function createKeyedDiffer(fields: readonly ComparableField[]): KeyedDiff
   let fingerprints = new Uint32Array(INITIAL_ROW_CAPACITY * wordsPerRow);
   let seenOnErp = new Uint8Array(INITIAL_ROW_CAPACITY);
   const erpFingerprint = new Uint32Array(WORDS_PER_FINGERPRINT);
+  const lastRawByField: (string | undefined)[] = fields.map(() => undefined);
+  const lastFingerprints = new Uint32Array(fieldCount * WORDS_PER_FINGERPRINT);
   const counts = { added: 0, changed: 0, unchanged: 0, matched: 0 };
 
   function assertCellCount(side: string, key: string, cellCount: number): void {
@@ -83,10 +85,29 @@ export function createKeyedDiffer(fields: readonly ComparableField[]): KeyedDiff
     const row = rowByKey.size;
     ensureCapacity(row + 1);
     rowByKey.set(key, row);
-    fields.forEach((field, index) => {
-      const normalized = normalizeValue(field, cells[index]);
-      if (normalized !== undefined) writeFingerprint(normalized, fingerprints, (row * fieldCount + index) * 2);
-    });
+    for (let index = 0; index < fieldCount; index += 1) {
+      fingerprintCell(index, cells[index], fingerprints, (row * fieldCount + index) * WORDS_PER_FINGERPRINT);
+    }
+  }
+
+  /**
+   * Writes the cell's fingerprint (zeros for blank). Catalog columns repeat values row after row
+   * (booleans, brands, dates), so the last raw text per field is remembered with its fingerprint.
+   */
+  function fingerprintCell(index: number, raw: string | undefined, target: Uint32Array, offset: number): void {
+    const cacheOffset = index * WORDS_PER_FINGERPRINT;
+    if (raw !== lastRawByField[index] || raw === undefined) {
+      const normalized = normalizeValue(fields[index] as ComparableField, raw);
+      if (normalized === undefined) {
+        lastFingerprints[cacheOffset] = 0;
+        lastFingerprints[cacheOffset + 1] = 0;
+      } else {
+        writeFingerprint(normalized, lastFingerprints, cacheOffset);
+      }
+      lastRawByField[index] = raw;
+    }
+    target[offset] = lastFingerprints[cacheOffset] as number;
+    target[offset + 1] = lastFingerprints[cacheOffset + 1] as number;
   }
 
   function addErp(key: string, cells: readonly CellValue[]): DiffEntry {
@@ -98,26 +119,26 @@ export function createKeyedDiffer(fields: readonly ComparableField[]): KeyedDiff
     counts.matched += 1;
     const changedFields: string[] = [];
     const clearedFields: string[] = [];
-    fields.forEach((field, index) => {
-      const offset = (row * fieldCount + index) * 2;
-      const kiboHasValue = fingerprints[offset] !== 0 || fingerprints[offset + 1] !== 0;
+    for (let index = 0; index < fieldCount; index += 1) {
       const cell = cells[index];
-      if (cell === SKIP || cell === undefined) return;
+      if (cell === SKIP || cell === undefined) continue;
+      const name = (fields[index] as ComparableField).name;
+      const offset = (row * fieldCount + index) * WORDS_PER_FINGERPRINT;
+      const kiboHasValue = fingerprints[offset] !== 0 || fingerprints[offset + 1] !== 0;
       if (cell === CLEAR) {
         if (kiboHasValue) {
-          changedFields.push(field.name);
-          clearedFields.push(field.name);
+          changedFields.push(name);
+          clearedFields.push(name);
         }
-        return;
+        continue;
       }
+      fingerprintCell(index, cell, erpFingerprint, 0);
       // A blank ERP cell is written as a blank CSV cell, which leaves Kibo's value alone, like SKIP.
-      const normalized = normalizeValue(field, cell);
-      if (normalized === undefined) return;
-      writeFingerprint(normalized, erpFingerprint, 0);
-      if (erpFingerprint[0] !== fingerprints[offset] || erpFingerprint[1] !== fingerprints[offset + 1]) {
-        changedFields.push(field.name);
+      const erpIsBlank = erpFingerprint[0] === 0 && erpFingerprint[1] === 0;
+      if (!erpIsBlank && (erpFingerprint[0] !== fingerprints[offset] || erpFingerprint[1] !== fingerprints[offset + 1])) {
+        changedFields.push(name);
       }
-    });
+    }
     const diffClass: DiffClass = changedFields.length > 0 ? 'changed' : 'unchanged';
     counts[diffClass] += 1;
     return { class: diffClass, key, changedFields, clearedFields };

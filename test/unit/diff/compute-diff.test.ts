@@ -1,0 +1,144 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { createKeyedDiffer } from '../../../src/diff/compute-diff.ts';
+import type { ComparableField } from '../../../src/diff/normalize-value.ts';
+import { CLEAR, SKIP } from '../../../src/mapping/mapping-types.ts';
+import type { CellValue } from '../../../src/mapping/mapping-types.ts';
+
+const FIELDS: readonly ComparableField[] = [
+  { name: 'ProductName', kind: 'string' },
+  { name: 'Price', kind: 'money', scale: 4 },
+  { name: 'IsTaxable', kind: 'boolean' },
+  { name: 'FulfillmentTypes', kind: 'list', listSeparator: '&', listUnordered: true },
+  { name: 'StartDate', kind: 'datetime' },
+];
+
+// One product as Kibo's export writes it, and as the mapping's transforms write it.
+const KIBO_ROW = ['Widget', '170.0000', 'True', 'DirectShip&InStorePickup', '6/8/2016 7:35:23 PM'];
+const ERP_ROW: CellValue[] = ['Widget', '170.00', 'true', 'InStorePickup&DirectShip', '2016-06-08T19:35:23.000Z'];
+
+function withCell(row: readonly CellValue[], index: number, value: CellValue): CellValue[] {
+  return row.map((cell, at) => (at === index ? value : cell));
+}
+
+describe('createKeyedDiffer', () => {
+  it('classifies a row written in the two dialects as unchanged', () => {
+    const differ = createKeyedDiffer(FIELDS);
+    differ.addKibo('W-1', KIBO_ROW);
+    expect(differ.addErp('W-1', ERP_ROW)).toEqual({ class: 'unchanged', key: 'W-1', changedFields: [], clearedFields: [] });
+    expect(differ.counts).toEqual({ added: 0, changed: 0, unchanged: 1, removed: 0 });
+  });
+
+  it('names exactly the fields that changed', () => {
+    const differ = createKeyedDiffer(FIELDS);
+    differ.addKibo('W-1', KIBO_ROW);
+    const entry = differ.addErp('W-1', withCell(withCell(ERP_ROW, 1, '171.00'), 4, '2016-06-08T19:35:24Z'));
+    expect(entry.class).toBe('changed');
+    expect(entry.changedFields).toEqual(['Price', 'StartDate']);
+    expect(entry.clearedFields).toEqual([]);
+  });
+
+  it('counts a value where Kibo has none as a change', () => {
+    const differ = createKeyedDiffer(FIELDS);
+    differ.addKibo('W-1', ['Widget', '', 'True', undefined, '6/8/2016 7:35:23 PM']);
+    const entry = differ.addErp('W-1', ERP_ROW);
+    expect(entry.changedFields).toEqual(['Price', 'FulfillmentTypes']);
+  });
+
+  it('never counts SKIP or a blank ERP cell as a change', () => {
+    const differ = createKeyedDiffer(FIELDS);
+    differ.addKibo('W-1', KIBO_ROW);
+    differ.addKibo('W-2', ['Gadget', '', '', '', '']);
+    expect(differ.addErp('W-1', [SKIP, SKIP, '', SKIP, '']).class).toBe('unchanged');
+    expect(differ.addErp('W-2', ['Gadget', SKIP, SKIP, '', SKIP]).class).toBe('unchanged');
+  });
+
+  it('counts CLEAR as a change only where Kibo still has a value', () => {
+    const differ = createKeyedDiffer(FIELDS);
+    differ.addKibo('W-1', KIBO_ROW);
+    differ.addKibo('W-2', ['Gadget', '', 'False', '', '']);
+    const cleared = differ.addErp('W-1', withCell(ERP_ROW, 1, CLEAR));
+    expect(cleared).toEqual({ class: 'changed', key: 'W-1', changedFields: ['Price'], clearedFields: ['Price'] });
+    const alreadyBlank = differ.addErp('W-2', ['Gadget', CLEAR, 'No', CLEAR, CLEAR]);
+    expect(alreadyBlank).toEqual({ class: 'unchanged', key: 'W-2', changedFields: [], clearedFields: [] });
+  });
+
+  it('classifies unknown keys as added, listing the fields the ERP sets', () => {
+    const differ = createKeyedDiffer(FIELDS);
+    differ.addKibo('W-1', KIBO_ROW);
+    const entry = differ.addErp('NEW', ['New thing', '5', SKIP, CLEAR, '']);
+    expect(entry).toEqual({ class: 'added', key: 'NEW', changedFields: ['ProductName', 'Price', 'FulfillmentTypes'], clearedFields: [] });
+    expect(differ.counts.added).toBe(1);
+  });
+
+  it('reports Kibo keys the ERP never gave as removed, in Kibo order', () => {
+    const differ = createKeyedDiffer(FIELDS);
+    for (const key of ['A', 'B', 'C', 'D']) differ.addKibo(key, KIBO_ROW);
+    differ.addErp('C', ERP_ROW);
+    differ.addErp('A', withCell(ERP_ROW, 0, 'Renamed'));
+    differ.addErp('E', ERP_ROW);
+    expect([...differ.finishRemoved()]).toEqual(['B', 'D']);
+    expect(differ.counts).toEqual({ added: 1, changed: 1, unchanged: 1, removed: 2 });
+  });
+
+  it('throws a clear error for a duplicate ERP key, matched or added', () => {
+    const differ = createKeyedDiffer(FIELDS);
+    differ.addKibo('W-1', KIBO_ROW);
+    differ.addErp('W-1', ERP_ROW);
+    differ.addErp('NEW', ERP_ROW);
+    expect(() => differ.addErp('W-1', ERP_ROW)).toThrow(/ERP side gave key "W-1" twice/);
+    expect(() => differ.addErp('NEW', ERP_ROW)).toThrow(/ERP side gave key "NEW" twice/);
+  });
+
+  it('rejects a duplicate Kibo key, a Kibo row after ERP rows, and misaligned cells', () => {
+    const differ = createKeyedDiffer(FIELDS);
+    differ.addKibo('W-1', KIBO_ROW);
+    expect(() => differ.addKibo('W-1', KIBO_ROW)).toThrow(/Kibo's export has key "W-1" twice/);
+    expect(() => differ.addKibo('W-2', KIBO_ROW.slice(1))).toThrow(/has 4 cells but 5 fields/);
+    expect(() => differ.addErp('W-1', ERP_ROW.slice(1))).toThrow(/has 4 cells but 5 fields/);
+    differ.addErp('W-1', ERP_ROW);
+    expect(() => differ.addKibo('W-3', KIBO_ROW)).toThrow(/after ERP rows/);
+  });
+
+  it('keeps working past its initial capacity', () => {
+    const differ = createKeyedDiffer(FIELDS);
+    const total = 5000;
+    for (let i = 0; i < total; i += 1) differ.addKibo(`K${i}`, [`Name ${i}`, `${i}.0000`, 'True', 'DirectShip', '']);
+    for (let i = 0; i < total; i += 2) {
+      const price = i % 4 === 0 ? `${i}` : `${i + 1}`;
+      differ.addErp(`K${i}`, [`Name ${i}`, price, 'Yes', 'DirectShip', SKIP]);
+    }
+    expect(differ.counts).toEqual({ added: 0, changed: total / 4, unchanged: total / 4, removed: total / 2 });
+    expect([...differ.finishRemoved()]).toHaveLength(total / 2);
+  });
+
+  it('property: any row written both ways is unchanged; altering one value makes exactly that field change', () => {
+    const rowArbitrary = fc.record({
+      name: fc.string({ minLength: 1, maxLength: 20 }).filter((name) => name.trim() !== ''),
+      cents: fc.bigInt({ min: 0n, max: 10n ** 10n }),
+      taxable: fc.boolean(),
+      seconds: fc.integer({ min: 0, max: 4_000_000_000 }),
+    });
+    fc.assert(
+      fc.property(rowArbitrary, fc.integer({ min: 0, max: 3 }), (row, alter) => {
+        const price = `${row.cents / 100n}.${String(row.cents % 100n).padStart(2, '0')}`;
+        const instant = new Date(row.seconds * 1000);
+        const us = instant.toLocaleString('en-US', { timeZone: 'UTC', hour12: true }).replace(',', '');
+        const kibo = [row.name, `${price}00`, row.taxable ? 'True' : 'False', 'A&B', us];
+        const erp: CellValue[] = [row.name, price, row.taxable ? 'Yes' : 'No', 'B&A', instant.toISOString()];
+        const differ = createKeyedDiffer(FIELDS);
+        differ.addKibo('k', kibo);
+        differ.addKibo('k2', kibo);
+        expect(differ.addErp('k', erp).class).toBe('unchanged');
+        const altered: CellValue[] = [
+          alter === 0 ? `${row.name}!` : row.name,
+          alter === 1 ? `${price}1` : price,
+          alter === 2 ? (row.taxable ? 'No' : 'Yes') : erp[2] ?? '',
+          alter === 3 ? 'A' : 'B&A',
+          instant.toISOString(),
+        ];
+        expect(differ.addErp('k2', altered).changedFields).toEqual([FIELDS[alter]?.name]);
+      }),
+    );
+  });
+});
