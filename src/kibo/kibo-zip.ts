@@ -2,7 +2,7 @@
 // the bytes come from outside (Kibo exports, import logs, users' seed files): entry count, sizes and
 // compression ratio are checked against the central directory up front AND counted while streaming
 // (a lying header cannot get more bytes through), and unsafe names (zip slip) are refused.
-import { Transform, pipeline, type Readable, type TransformCallback } from 'node:stream';
+import { Transform, type Readable, type TransformCallback } from 'node:stream';
 import { ZipArchive } from 'archiver';
 import yauzl, { type Entry, type ZipFile } from 'yauzl';
 
@@ -82,8 +82,10 @@ export async function* readZipEntries(zip: Buffer, limits: Partial<ZipLimits> = 
       assertDeclaredSizes(entry, resolved, budget.totalBytes);
       const raw = await zipfile.openReadStreamPromise(entry);
       const counted = createLimitCounter(entry, resolved, budget);
-      // pipeline forwards a corrupt-data error from yauzl to the stream the consumer reads.
-      pipeline(raw, counted, () => undefined);
+      // yauzl's own checks (size mismatch, bad deflate data) surface on the stream the consumer reads.
+      const name = entry.fileName;
+      raw.on('error', (error: Error) => counted.destroy(new Error(`Zip entry "${name}" is corrupt: ${error.message}`, { cause: error })));
+      raw.pipe(counted);
       yield { name: entry.fileName, uncompressedSize: entry.uncompressedSize, stream: counted };
       if (!counted.readableEnded) counted.destroy(); // the consumer skipped (part of) this entry
     }
@@ -145,7 +147,7 @@ async function openZip(zip: Buffer): Promise<ZipFile> {
     // strictFileNames: keep backslashes as written so they are refused, not silently turned into "/".
     return await yauzl.fromBufferPromise(zip, { lazyEntries: true, validateEntrySizes: true, strictFileNames: true });
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
+    const reason = (error instanceof Error ? error.message : String(error)).replace(/\.+$/, '');
     throw new Error(`Not a readable zip (${zip.length} bytes): ${reason}. Kibo import/export files must be zip archives.`, {
       cause: error,
     });

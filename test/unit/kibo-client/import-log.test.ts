@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { parseImportLog } from '../../../src/kibo/import-log.ts';
+import { writeZip } from '../../../src/kibo/kibo-zip.ts';
+
+describe('parseImportLog', () => {
+  it('reads the emulator-style log zip (Resource,Row,Key,Field,Message)', async () => {
+    const csv =
+      'Resource,Row,Key,Field,Message\r\n' +
+      'Products,3,Master|A-1,Price,"Price ""abc"" is not a number"\r\n' +
+      'PricelistEntries,2,PL|A-1|USD|,PriceList Code,required';
+    const zip = await writeZip([{ name: 'import_log.csv', content: csv }]);
+    expect(await parseImportLog(zip)).toEqual([
+      { resource: 'Products', rowNumber: 3, key: 'Master|A-1', field: 'Price', message: 'Price "abc" is not a number' },
+      { resource: 'PricelistEntries', rowNumber: 2, key: 'PL|A-1|USD|', field: 'PriceList Code', message: 'required' },
+    ]);
+  });
+
+  it('matches other header spellings ignoring case and spaces, and keeps unknown columns in the message', async () => {
+    const csv = '\uFEFFRow Number,RESOURCE NAME,Error Message,Severity\nx,Categories,bad parent,Warning\n';
+    expect(await parseImportLog(Buffer.from(csv))).toEqual([
+      { resource: 'Categories', rowNumber: undefined, key: '', field: '', message: 'bad parent (Severity: Warning)' },
+    ]);
+  });
+
+  it('keeps the whole record as the message when no column means "message"', async () => {
+    const csv = 'Sheet,Line,Something\r\nProducts,7,"odd, thing"';
+    expect(await parseImportLog(Buffer.from(csv))).toEqual([
+      { resource: 'Products', rowNumber: 7, key: '', field: '', message: 'Products,7,"odd, thing"' },
+    ]);
+  });
+
+  it('never drops data it cannot parse as CSV: every line becomes a row', async () => {
+    const text = 'Resource,Row,Message\nProducts,2,ok\nthis line, has, too many, columns\nunterminated "quote';
+    expect((await parseImportLog(Buffer.from(text))).map((row) => row.message)).toEqual([
+      'Products,2,ok',
+      'this line, has, too many, columns',
+      'unterminated "quote',
+    ]);
+  });
+
+  it('reads an empty log and a header-only log as no rows', async () => {
+    expect(await parseImportLog(Buffer.alloc(0))).toEqual([]);
+    expect(await parseImportLog(await writeZip([{ name: 'log.csv', content: 'Resource,Row,Key,Field,Message' }]))).toEqual([]);
+  });
+});
