@@ -1,7 +1,9 @@
 // Per-key state: the hash of the values last sent to Kibo and whether the key is ours to delete.
 // Sized for millions of keys per sync: writes go out as unnest() arrays a few thousand keys per statement,
-// reads page through the primary key instead of loading one huge result.
+// reads stream through a server-side cursor instead of loading one huge result.
 import type { Knex } from 'knex';
+import type pg from 'pg';
+import Cursor from 'pg-cursor';
 import { STATE_TABLES } from './state-schema.ts';
 import { batchRows } from './state-batches.ts';
 import type { KeyStateEntry } from './state-types.ts';
@@ -23,23 +25,32 @@ export interface KeyHash {
   readonly hash: string;
 }
 
-/** Pages through a sync's key state in key order; each yielded array holds up to `batchSize` entries. */
+/**
+ * Streams a sync's key state in arrays of up to `batchSize` entries, in no particular order, through one
+ * server-side cursor: memory stays bounded however many keys there are, and the scan is a single query.
+ * The cursor holds one pooled connection (or the transaction's, when `db` is a transaction) until the loop
+ * ends or is left early.
+ */
 export async function* streamKeyStates(
   db: Knex,
   sync: string,
   options: { batchSize?: number; ownedOnly?: boolean } = {},
 ): AsyncGenerator<KeyStateEntry[]> {
   const batchSize = options.batchSize ?? KEY_STATE_BATCH_SIZE;
-  let after: string | undefined;
-  for (;;) {
-    const query = db(STATE_TABLES.keyState).select('key', 'hash', 'owned').where({ sync });
-    if (options.ownedOnly === true) query.andWhere({ owned: true });
-    if (after !== undefined) query.andWhere('key', '>', after);
-    const rows = (await query.orderBy('key').limit(batchSize)) as KeyStateEntry[];
-    if (rows.length === 0) return;
-    yield rows;
-    if (rows.length < batchSize) return;
-    after = rows[rows.length - 1]!.key;
+  const query = db(STATE_TABLES.keyState).select('key', 'hash', 'owned').where({ sync });
+  if (options.ownedOnly === true) query.andWhere({ owned: true });
+  const { sql, bindings } = query.toSQL().toNative();
+  const connection = (await db.client.acquireConnection()) as pg.ClientBase;
+  const cursor = connection.query(new Cursor<KeyStateEntry>(sql, [...bindings]));
+  try {
+    for (;;) {
+      const rows = await cursor.read(batchSize);
+      if (rows.length === 0) return;
+      yield rows;
+    }
+  } finally {
+    await cursor.close();
+    await db.client.releaseConnection(connection);
   }
 }
 

@@ -1,0 +1,149 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  STATE_TABLES,
+  countKeyStates,
+  deleteKeyStates,
+  isKeyOwned,
+  loadKeyHashes,
+  loadOwnedKeys,
+  startRun,
+  streamKeyStates,
+  upsertKeyStates,
+  type KeyHash,
+} from '../../../src/state/index.ts';
+import { createMigratedStateDb, type StateTestDb } from './state-test-db.ts';
+
+const BULK_KEY_COUNT = 100_000;
+
+function* generateKeyHashes(count: number, hashPrefix: string): Generator<KeyHash> {
+  for (let i = 0; i < count; i += 1) yield { key: `SKU-${String(i).padStart(7, '0')}`, hash: `${hashPrefix}${i}` };
+}
+
+async function* fromAsync<T>(items: Iterable<T>): AsyncGenerator<T> {
+  for (const item of items) yield item;
+}
+
+describe('key state', () => {
+  let state: StateTestDb;
+  let runId: number;
+  const sentAt = new Date(Date.UTC(2026, 3, 1, 12, 0, 0));
+  beforeAll(async () => {
+    state = await createMigratedStateDb('state keys');
+    runId = (await startRun(state.db, { sync: 'catalog', trigger: 'manual', resync: false, dryRun: false, startedAt: sentAt })).id;
+  });
+  afterAll(async () => {
+    await state.close();
+  });
+
+  it(`upserts ${BULK_KEY_COUNT.toLocaleString('en-US')} keys in bulk, then updates them all`, async () => {
+    const insertStart = performance.now();
+    const inserted = await upsertKeyStates(state.db, 'bulk', generateKeyHashes(BULK_KEY_COUNT, 'h1-'), { runId, sentAt });
+    const insertMs = performance.now() - insertStart;
+    const updateStart = performance.now();
+    const updated = await upsertKeyStates(state.db, 'bulk', fromAsync(generateKeyHashes(BULK_KEY_COUNT, 'h2-')), {
+      runId,
+      sentAt,
+      confirmedAt: sentAt,
+    });
+    const updateMs = performance.now() - updateStart;
+    const loadStart = performance.now();
+    const hashes = await loadKeyHashes(state.db, 'bulk');
+    const loadMs = performance.now() - loadStart;
+    console.log(
+      `key state, ${BULK_KEY_COUNT} keys: insert ${insertMs.toFixed(0)} ms, update ${updateMs.toFixed(0)} ms, ` +
+        `load ${loadMs.toFixed(0)} ms`,
+    );
+
+    expect(inserted).toBe(BULK_KEY_COUNT);
+    expect(updated).toBe(BULK_KEY_COUNT);
+    expect(hashes.size).toBe(BULK_KEY_COUNT);
+    expect(hashes.get('SKU-0000000')).toEqual({ hash: 'h2-0', owned: true });
+    expect(hashes.get('SKU-0099999')).toEqual({ hash: 'h2-99999', owned: true });
+    expect(await countKeyStates(state.db, 'bulk')).toEqual({ tracked: BULK_KEY_COUNT, owned: BULK_KEY_COUNT });
+    // Generous bound: only catches a regression to one statement per key (which takes minutes, not seconds).
+    expect(insertMs + updateMs).toBeLessThan(45_000);
+  });
+
+  it('streams key state in bounded batches without skipping or repeating keys', async () => {
+    await upsertKeyStates(state.db, 'paging', generateKeyHashes(2_345, 'p-'), { runId, sentAt });
+    const seen: string[] = [];
+    let batches = 0;
+    for await (const batch of streamKeyStates(state.db, 'paging', { batchSize: 500 })) {
+      batches += 1;
+      expect(batch.length).toBeLessThanOrEqual(500);
+      seen.push(...batch.map((entry) => entry.key));
+    }
+    expect(batches).toBe(5);
+    expect(seen.sort()).toEqual([...generateKeyHashes(2_345, '')].map((row) => row.key));
+  });
+
+  it('gives the connection back when a consumer stops reading early', async () => {
+    const poolMax = 5;
+    for (let attempt = 0; attempt < poolMax + 2; attempt += 1) {
+      for await (const batch of streamKeyStates(state.db, 'paging', { batchSize: 100 })) {
+        expect(batch).toHaveLength(100);
+        break;
+      }
+    }
+    // With a leaked connection per early exit the pool would be exhausted by now and this would time out.
+    expect(await countKeyStates(state.db, 'paging')).toEqual({ tracked: 2_345, owned: 2_345 });
+  });
+
+  it('keeps the last hash of a key repeated in one call, and keeps last_confirmed_at when not given', async () => {
+    const written = await upsertKeyStates(
+      state.db,
+      'dupes',
+      [
+        { key: 'A', hash: 'a1' },
+        { key: 'B', hash: 'b1' },
+        { key: 'A', hash: 'a2' },
+      ],
+      { runId, sentAt, confirmedAt: sentAt },
+    );
+    expect(written).toBe(2);
+    const later = new Date(sentAt.getTime() + 60_000);
+    await upsertKeyStates(state.db, 'dupes', [{ key: 'B', hash: 'b2' }], { runId, sentAt: later });
+    const rows = await state.db(STATE_TABLES.keyState).where({ sync: 'dupes' }).orderBy('key');
+    expect(rows.map((row: Record<string, unknown>) => [row.key, row.hash, row.last_sent_at, row.last_confirmed_at])).toEqual([
+      ['A', 'a2', sentAt, sentAt],
+      ['B', 'b2', later, sentAt],
+    ]);
+  });
+
+  it('tracks ownership: only keys we created are ours to delete', async () => {
+    await upsertKeyStates(state.db, 'owners', [{ key: 'OURS-1', hash: 'x' }, { key: 'OURS-2', hash: 'y' }], { runId, sentAt, owned: true });
+    await upsertKeyStates(state.db, 'owners', [{ key: 'THEIRS', hash: 'z' }], { runId, sentAt, owned: false });
+    await upsertKeyStates(state.db, 'other-sync', [{ key: 'OURS-1', hash: 'elsewhere' }], { runId, sentAt, owned: false });
+
+    expect(await loadOwnedKeys(state.db, 'owners')).toEqual(new Set(['OURS-1', 'OURS-2']));
+    expect(await isKeyOwned(state.db, 'owners', 'OURS-1')).toBe(true);
+    expect(await isKeyOwned(state.db, 'owners', 'THEIRS')).toBe(false);
+    expect(await isKeyOwned(state.db, 'owners', 'NEVER-SEEN')).toBe(false);
+    expect(await isKeyOwned(state.db, 'other-sync', 'OURS-1')).toBe(false);
+    expect((await loadKeyHashes(state.db, 'owners')).get('THEIRS')).toEqual({ hash: 'z', owned: false });
+    expect(await countKeyStates(state.db, 'owners')).toEqual({ tracked: 3, owned: 2 });
+
+    // Taking a key over (we sent it) makes it ours.
+    await upsertKeyStates(state.db, 'owners', [{ key: 'THEIRS', hash: 'z2' }], { runId, sentAt });
+    expect(await isKeyOwned(state.db, 'owners', 'THEIRS')).toBe(true);
+  });
+
+  it('deletes keys of one sync only, in batches, and counts what it removed', async () => {
+    await upsertKeyStates(state.db, 'deletes', generateKeyHashes(12_000, 'd-'), { runId, sentAt });
+    await upsertKeyStates(state.db, 'deletes-other', generateKeyHashes(10, 'o-'), { runId, sentAt });
+    const doomed = [...generateKeyHashes(11_000, '')].map((row) => row.key);
+    const deleted = await deleteKeyStates(state.db, 'deletes', fromAsync([...doomed, 'NOT-THERE']));
+    expect(deleted).toBe(11_000);
+    expect(await countKeyStates(state.db, 'deletes')).toEqual({ tracked: 1_000, owned: 1_000 });
+    expect(await countKeyStates(state.db, 'deletes-other')).toEqual({ tracked: 10, owned: 10 });
+  });
+
+  it('writes nothing when the input fails part way (one transaction)', async () => {
+    async function* failingRows(): AsyncGenerator<KeyHash> {
+      yield* generateKeyHashes(7_000, 'f-');
+      throw new Error('ERP cursor lost');
+    }
+    await expect(upsertKeyStates(state.db, 'atomic', failingRows(), { runId, sentAt })).rejects.toThrow('ERP cursor lost');
+    expect(await countKeyStates(state.db, 'atomic')).toEqual({ tracked: 0, owned: 0 });
+  });
+});
