@@ -135,7 +135,7 @@ describe('import semantics', () => {
         productRow('P-11', { ProductName: '' }),
         productRow('P-12', { Price: 'abc' }),
         productRow('P-13', { IsTaxable: 'maybe' }),
-        productRow('P-14', { Price: '1,5' }),
+        productRow('P-14', { Price: '"1,5"' }),
         productRow('P-15'),
       ),
     );
@@ -149,16 +149,29 @@ describe('import semantics', () => {
     const lines = (entries[0] ?? '').split('\r\n');
     expect(lines[0]).toBe('Resource,Row,Key,Field,Message');
     const rows = rowsByNormalizedHeader(entries[0] ?? '');
-    expect(rows.map(({ resource, row, key, field }) => ({ resource: resource?.toLowerCase(), row, key, field }))).toEqual([
-      { resource: 'products', row: '3', key: 'Default|P-11', field: 'ProductName' },
-      { resource: 'products', row: '4', key: 'Default|P-12', field: 'Price' },
-      { resource: 'products', row: '5', key: 'Default|P-13', field: 'IsTaxable' },
-      { resource: 'products', row: '6', key: 'Default|P-14', field: 'Price' },
+    const cells = [...new Set(rows.map(({ resource, row, key, field }) => `${resource?.toLowerCase()} ${row} ${key} ${field}`))];
+    expect(cells).toEqual([
+      'products 3 Default|P-11 ProductName',
+      'products 4 Default|P-12 Price',
+      'products 5 Default|P-13 IsTaxable',
+      'products 6 Default|P-14 Price',
     ]);
-    expect(rows[0]?.message).toMatch(/required/i);
-    expect(rows[1]?.message).toContain('abc');
-    expect(rows[2]?.message).toContain('maybe');
-    expect(rows[3]?.message).toContain('1,5');
+    const messages = (row: string): string => rows.filter((entry) => entry.row === row).map((entry) => entry.message).join(' / ');
+    expect(messages('3')).toMatch(/required/i);
+    expect(messages('4')).toContain('abc');
+    expect(messages('5')).toContain('maybe');
+    expect(messages('6')).toContain('1,5');
+  });
+
+  it('logs an unparsable value once, as unparsable, not also as a missing required field', async () => {
+    const clients = await freshClients();
+    const job = await importProducts(clients, productsCsv(productRow('P-20', { Price: 'abc' })));
+    const log = findFile(job, 'log');
+    const entries = Object.values(await readZip(await downloadFile(clients, log?.id ?? '')));
+    const rows = rowsByNormalizedHeader(entries[0] ?? '');
+    expect(rows.map((row) => `${row.row} ${row.field}`)).toEqual(['2 Price']);
+    expect(rows[0]?.message).toContain('abc');
+    expect(rows[0]?.message).not.toMatch(/missing/i);
   });
 
   it('errors the resource and applies nothing when a key column is missing from the header', async () => {
