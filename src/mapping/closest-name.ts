@@ -20,18 +20,22 @@ function simplify(name: string): string {
   return name.toLowerCase().replace(/[\s_-]+/g, '');
 }
 
-/** Levenshtein distance with a single rolling row. */
+/** Optimal-string-alignment distance: Levenshtein plus swapped neighbours ('sheduel' → 'schedule' is 2). */
 function editDistance(left: string, right: string): number {
-  const row = Array.from({ length: right.length + 1 }, (_, index) => index);
+  let before: number[] = [];
+  let previous = Array.from({ length: right.length + 1 }, (_, index) => index);
   for (let i = 1; i <= left.length; i += 1) {
-    let diagonal = row[0] ?? 0;
-    row[0] = i;
+    const current = [i];
     for (let j = 1; j <= right.length; j += 1) {
-      const above = row[j] ?? 0;
       const cost = left[i - 1] === right[j - 1] ? 0 : 1;
-      row[j] = Math.min(above + 1, (row[j - 1] ?? 0) + 1, diagonal + cost);
-      diagonal = above;
+      let distance = Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, (previous[j - 1] ?? 0) + cost);
+      if (i > 1 && j > 1 && left[i - 1] === right[j - 2] && left[i - 2] === right[j - 1]) {
+        distance = Math.min(distance, (before[j - 2] ?? 0) + 1);
+      }
+      current.push(distance);
     }
+    before = previous;
+    previous = current;
   }
-  return row[right.length] ?? 0;
+  return previous[right.length] ?? 0;
 }

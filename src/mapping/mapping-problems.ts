@@ -8,7 +8,7 @@ export type ProblemPath = readonly (string | number)[];
 export interface ProblemSink {
   readonly problems: MappingProblem[];
   add(path: ProblemPath, message: string, fix?: string): void;
-  lineOf(path: ProblemPath): number | undefined;
+  lineOf(path: ProblemPath, exact?: boolean): number | undefined;
 }
 
 export function createProblemSink(file: string, lineOf: LineLookup): ProblemSink {

@@ -13,6 +13,7 @@ import { DEFAULT_GUARDS, DEFAULT_TIMEZONE, REQUIRED_SECTIONS, SECTION_FIXES, SEC
 import type { SectionName } from './mapping-schema.ts';
 import type { MappedField, MappingProblem, SyncMapping, SyncSource } from './mapping-types.ts';
 import { resolveFields } from './resolve-fields.ts';
+import { resolveKey } from './resolve-key.ts';
 import { createTemporalFormatter } from './temporal-text.ts';
 import { createLineLookup } from './yaml-lines.ts';
 
@@ -133,47 +134,15 @@ function resolveSource(source: Sections['source'], sink: ProblemSink): SyncSourc
 }
 
 function checkRequiredFields(resource: ResourceSpec, rawFields: Readonly<Record<string, unknown>>, fields: readonly MappedField[], sink: ProblemSink): void {
-  // A field that was named but had its own problem is not reported again as unmapped.
-  const named = new Set(Object.keys(rawFields).map((key) => findField(resource, key)?.name));
+  // A field that was named but had its own problem (or misspelt, with a "did you mean") is not
+  // reported again as unmapped.
+  const fieldNames = resource.fields.map((field) => field.name);
+  const named = new Set(Object.keys(rawFields).map((key) => findField(resource, key)?.name ?? findClosestName(key, fieldNames)));
   for (const field of resource.fields) {
     if (!field.required || field.defaultValue !== undefined || named.has(field.name)) continue;
     if (fields.some((mapped) => mapped.name === field.name)) continue;
     sink.add(['fields'], `required Kibo field ${field.name} of ${resource.name} is not mapped`,
       `add \`${field.name}: <erp column>\` or \`${field.name}: { const: … }\` under fields`);
-  }
-}
-
-function resolveKey(resource: ResourceSpec, explicit: readonly string[] | undefined, fields: readonly MappedField[], sink: ProblemSink): string[] | undefined {
-  const names = explicit ?? resource.key;
-  if (names.length === 0) {
-    sink.add(['key'], `${resource.name} has no key in the registry, so the sync cannot tell records apart`, 'list the identifying fields, e.g. `key: [Code]`');
-    return undefined;
-  }
-  const before = sink.problems.length;
-  const key: string[] = [];
-  names.forEach((name, index) => {
-    const path = explicit === undefined ? ['key'] : ['key', index];
-    const spec = findField(resource, name);
-    if (spec === undefined) {
-      const closest = findClosestName(name, resource.fields.map((field) => field.name));
-      sink.add(path, `${resource.name} has no field ${quoteForMessage(name)}`, closest === undefined ? 'list fields of the resource' : `did you mean \`${closest}\`?`);
-      return;
-    }
-    if (key.includes(spec.name)) sink.add(path, `key lists ${spec.name} twice`, 'list each key field once');
-    key.push(spec.name);
-    checkKeyFieldMapped(spec.name, fields, path, sink);
-  });
-  return sink.problems.length === before ? key : undefined;
-}
-
-function checkKeyFieldMapped(name: string, fields: readonly MappedField[], keyPath: (string | number)[], sink: ProblemSink): void {
-  const field = fields.find((mapped) => mapped.name === name);
-  if (field === undefined) {
-    sink.add(keyPath, `key field ${name} is not mapped`, `map it under fields, e.g. \`${name}: <erp column>\``);
-  } else if (field.onNull === 'clear') {
-    sink.add([...field.path.split('.').slice(0, 2), 'onNull'], `key field ${name} cannot be cleared`, 'remove `onNull: clear` (a row without a key is rejected)');
-  } else if (field.column === undefined && (field.constValue === null || field.constValue === '')) {
-    sink.add([...field.path.split('.').slice(0, 2), 'const'], `key field ${name} has an empty const`, 'give the const a value');
   }
 }
 
@@ -195,7 +164,7 @@ function collectConstSources(document: Document): Map<string, string> {
 function collectLines(sections: Sections, fields: readonly MappedField[], sink: ProblemSink): Record<string, number> {
   const lines: Record<string, number> = {};
   const record = (path: (string | number)[]): void => {
-    const line = sink.lineOf(path);
+    const line = sink.lineOf(path, true);
     if (line !== undefined) lines[path.join('.')] = line;
   };
   for (const name of SECTION_NAMES) if (sections[name] !== undefined) record([name]);
