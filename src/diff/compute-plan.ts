@@ -134,7 +134,13 @@ function formatPlanSummary(parts: SummaryParts): string {
   const { input, intended, action, deleteKeys, writeCount, violations } = parts;
   const { added, changed, unchanged } = input.counts;
   const rows = `${added} added, ${changed} changed, ${unchanged} unchanged`;
-  const sent = input.resync ? `resync sends all ${writeCount} ERP rows` : `${writeCount} rows to send`;
+  const erpRows = added + changed + unchanged;
+  const sent =
+    intended === 'snapshot'
+      ? `the snapshot sends all ${erpRows} ERP rows and ${parts.keepUnownedKeys} unowned Kibo rows unchanged`
+      : input.resync
+        ? `resync sends all ${writeCount} ERP rows`
+        : `${writeCount} rows to send`;
   const leftAlone = input.removedKeys.length - deleteKeys.length;
   const removedNote =
     input.removedKeys.length === 0
@@ -142,11 +148,9 @@ function formatPlanSummary(parts: SummaryParts): string {
       : `; ${input.removedKeys.length} Kibo rows missing from the ERP` +
         (input.deletes === 'mirror' ? ` (${deleteKeys.length} owned to delete, ${leftAlone} not owned kept)` : ' (deletes: ignore, kept)');
   const base = `${rows}; ${sent}${removedNote}`;
-  if (action === 'blocked') {
-    const reasons = violations.map((violation) => violation.message).join('; ');
-    return `blocked (nothing uploaded; the ${intended} was held back): ${reasons}; ${base}`;
-  }
-  if (violations.length > 0) return `${action} (approved despite ${violations.map((v) => v.guard).join(', ')}): ${base}`;
-  if (action === 'snapshot') return `snapshot with deleteOmitted: ${base}; ${parts.keepUnownedKeys} unowned Kibo rows carried unchanged`;
+  const guardNames = violations.map((violation) => violation.guard).join(', ');
+  if (action === 'blocked') return `blocked by ${guardNames} (nothing uploaded; the ${intended} was held back): ${base}`;
+  if (violations.length > 0) return `${action} (approved despite ${guardNames}): ${base}`;
+  if (action === 'snapshot') return `snapshot with deleteOmitted: ${base}`;
   return `${action}: ${base}`;
 }
