@@ -11,8 +11,8 @@ export interface RecordKiboJobInput {
   readonly kind: KiboJobKind;
   readonly status: string;
   readonly uploadFileId?: string | undefined;
-  /** The job body sent to Kibo; it must not hold credentials. */
-  readonly request: Readonly<Record<string, unknown>>;
+  /** The job body sent to Kibo (any JSON-serialisable object, e.g. the SDK's job type); never credentials. */
+  readonly request: object;
   readonly createdAt: Date;
 }
 

@@ -3,9 +3,9 @@
 import type { Knex } from 'knex';
 import { STATE_TABLES } from './state-schema.ts';
 import { optionalDate, optionalNumber, toDate } from './state-rows.ts';
-import type { PlanInput, PlanRecord } from './state-types.ts';
+import type { SavePlanInput, PlanRecord } from './state-types.ts';
 
-export async function savePlan(db: Knex, plan: PlanInput): Promise<void> {
+export async function savePlan(db: Knex, plan: SavePlanInput): Promise<void> {
   await db(STATE_TABLES.plans).insert({
     id: plan.id,
     run_id: plan.runId,

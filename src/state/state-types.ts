@@ -125,7 +125,7 @@ export interface PlanApproval {
   readonly consumedAt?: Date | undefined;
 }
 
-export interface PlanInput {
+export interface SavePlanInput {
   readonly id: string;
   readonly runId: number;
   readonly sync: string;
@@ -138,7 +138,7 @@ export interface PlanInput {
   readonly createdAt: Date;
 }
 
-export interface PlanRecord extends PlanInput {
+export interface PlanRecord extends SavePlanInput {
   readonly approval?: PlanApproval | undefined;
 }
 

@@ -10,7 +10,7 @@ import {
   recordRejectedRows,
   savePlan,
   startRun,
-  type PlanInput,
+  type SavePlanInput,
   type RejectedRow,
 } from '../../../src/state/index.ts';
 import { createMigratedStateDb, type StateTestDb } from './state-test-db.ts';
@@ -71,7 +71,7 @@ describe('rejected rows', () => {
 describe('plans and approvals', () => {
   let state: StateTestDb;
   let blockedRunId: number;
-  const plan = (id: string): PlanInput => ({
+  const plan = (id: string): SavePlanInput => ({
     id,
     runId: blockedRunId,
     sync: 'catalog',
