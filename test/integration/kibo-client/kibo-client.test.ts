@@ -1,0 +1,243 @@
+// The project's Kibo client against the real emulator over real HTTP: real SDK, real OAuth and tenant
+// lookup (routed to the emulator), real zips. Each emulator gets its own tenantId and clientId because
+// the SDK caches tickets per clientId and tenant data per tenantId process-wide.
+import { randomInt, randomUUID } from 'node:crypto';
+import { afterAll, describe, expect, it } from 'vitest';
+import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../../../src/kibo/emulator/kibo-emulator.ts';
+import { parseImportLog } from '../../../src/kibo/import-log.ts';
+import { createKiboClient, type KiboClient, type KiboClientSettings } from '../../../src/kibo/kibo-client.ts';
+import type { RetryInfo } from '../../../src/kibo/kibo-fetch.ts';
+import { KiboJobFailedError, classifyJob, findLogFile, readImportJobLog, runExport, waitForJob } from '../../../src/kibo/kibo-jobs.ts';
+import { findZipEntry, readZipToBuffers, writeZip } from '../../../src/kibo/kibo-zip.ts';
+import type { FetchLike } from '../../../src/kibo/wire-types.ts';
+import { createSystemClock } from '../../../src/support/clock.ts';
+import { KiboApiError } from '../../../src/support/errors.ts';
+import { createSilentLogger } from '../../../src/support/logger.ts';
+
+const clock = createSystemClock();
+const JOB_STEP_MS = 20;
+const WAIT = { clock, pollIntervalMs: 10, maxPollIntervalMs: 50, deadlineMs: 10_000 };
+
+const PRODUCTS_HEADER =
+  'MasterCatalogName,ProductCode,ProductType,ProductUsage,ProductName,Price,VariationPricingMethod,PackageWeight,PackageLength,PackageWidth,PackageHeight';
+const productRow = (code: string, name: string, price: string): string =>
+  `Default,${code},Base,Standard,${name},${price},Differential,1,1,1,1`;
+
+const started: RunningEmulator[] = [];
+afterAll(async () => {
+  await Promise.all(started.map((emulator) => emulator.close()));
+});
+
+async function startTestEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
+  const emulator = await startEmulator({
+    port: 0,
+    tenantId: randomInt(200_000, 2_000_000_000),
+    clientId: `KiboClientTest.${randomUUID()}.1.0.0.Release`,
+    sharedSecret: 'kibo-client-test-secret',
+    jobStepMs: JOB_STEP_MS,
+    logger: createSilentLogger(),
+    ...options,
+  });
+  started.push(emulator);
+  return emulator;
+}
+
+interface Harness {
+  readonly client: KiboClient;
+  readonly retries: RetryInfo[];
+  /** Every request the client sent, after routing ("METHOD path"). */
+  readonly sent: string[];
+}
+
+function createHarness(emulator: RunningEmulator, overrides: Partial<KiboClientSettings> = {}): Harness {
+  const retries: RetryInfo[] = [];
+  const sent: string[] = [];
+  const recordingFetch: FetchLike = (input, init) => {
+    const url = new URL(typeof input === 'string' ? input : input instanceof URL ? input.href : input.url);
+    sent.push(`${init?.method ?? 'GET'} ${url.pathname}`);
+    return fetch(input, init);
+  };
+  const client = createKiboClient(
+    {
+      tenantId: emulator.tenantId,
+      siteId: emulator.siteId,
+      masterCatalogId: emulator.masterCatalogId,
+      catalogId: emulator.catalogId,
+      clientId: emulator.clientId,
+      sharedSecret: emulator.sharedSecret,
+      authHost: 'home.kibo-emulator.test',
+      emulatorUrl: emulator.url,
+      requestTimeoutMs: 5_000,
+      maxAttempts: 6,
+      retryBaseDelayMs: 5,
+      maxRetryDelayMs: 20,
+      maxRetryAfterMs: 20,
+      ...overrides,
+    },
+    { clock, logger: createSilentLogger(), fetch: recordingFetch, onRetry: (info) => retries.push(info) },
+  );
+  return { client, retries, sent };
+}
+
+async function importProducts(client: KiboClient, rows: readonly string[], name = 'Products import'): Promise<{ jobId: string }> {
+  const zip = await writeZip([{ name: 'products.csv', content: [PRODUCTS_HEADER, ...rows].join('\r\n') }]);
+  const file = await client.uploadFile('products.zip', zip);
+  const job = await client.createImportJob({
+    name,
+    domain: 'catalog',
+    resources: [{ resource: 'Products', deleteOmitted: false }],
+    files: [file],
+  });
+  return { jobId: job.id };
+}
+
+describe('Kibo client against the emulator', () => {
+  it('uploads, imports, waits and reads the log of rejected rows', async () => {
+    const emulator = await startTestEmulator();
+    const { client } = createHarness(emulator);
+    const { jobId } = await importProducts(client, [productRow('P-1', 'Chair', '10'), productRow('P-2', 'Lamp', 'abc')]);
+    const polled: string[] = [];
+    const { job, state } = await waitForJob(client, 'import', jobId, { ...WAIT, onPoll: (_job, jobState) => polled.push(jobState) });
+    expect(state).toBe('complete');
+    expect(polled.at(-1)).toBe('complete');
+    expect(job.resources).toMatchObject([{ resource: 'Products', isComplete: true, status: 'complete' }]);
+    expect(emulator.listRecords('Products').map((record) => record.ProductCode ?? record.productcode)).toEqual(['P-1']);
+    const log = await readImportJobLog(client, job);
+    expect(log).toHaveLength(1);
+    expect(log[0]).toMatchObject({ resource: 'Products', rowNumber: 3 });
+    expect(log[0]?.message).toMatch(/abc/);
+    // The same log through the file API and a public link fetched without Kibo headers.
+    const logFile = findLogFile(job);
+    expect(logFile).toBeDefined();
+    expect(await client.getFile(logFile?.id ?? '')).toMatchObject({ id: logFile?.id, fileType: 'log' });
+    const link = await client.createPublicLink(logFile?.id ?? '', 1);
+    expect(link).toMatch(/^http:\/\/127\.0\.0\.1:\d+\//);
+    expect(await parseImportLog(await client.fetchPublicLink(link))).toEqual(log);
+  });
+
+  it('lists and deletes jobs', async () => {
+    const emulator = await startTestEmulator();
+    const { client } = createHarness(emulator);
+    const { jobId } = await importProducts(client, [productRow('L-1', 'Desk', '5')], 'to be deleted');
+    expect((await client.listImportJobs({ pageSize: 10 })).map((job) => job.id)).toEqual([jobId]);
+    await client.deleteImportJob(jobId);
+    expect(await client.listImportJobs()).toEqual([]);
+    const error = await client.getImportJob(jobId).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(KiboApiError);
+    expect(error).toMatchObject({ status: 404, operation: `get import job ${jobId}` });
+  });
+
+  it('runs an export and returns a zip holding the requested resource', async () => {
+    const emulator = await startTestEmulator({ exportFilesDelayMs: 60 });
+    const { client } = createHarness(emulator);
+    const { jobId } = await importProducts(client, [productRow('E-1', 'Sofa', '170')]);
+    await waitForJob(client, 'import', jobId, WAIT);
+    const zip = await runExport(
+      client,
+      { name: 'export products', domain: 'catalog', resources: [{ resource: 'Products', fields: ['*'] }] },
+      { ...WAIT, exportFilesPollMs: 10 },
+    );
+    const products = (await findZipEntry(zip, 'Products.csv'))?.toString('utf8') ?? '';
+    expect(products.split('\r\n')[0]).toContain('ProductCode');
+    expect(products).toContain('E-1');
+    expect(products).toContain('170.0000');
+    expect((await client.listExportJobs()).map((job) => classifyJob(job))).toEqual(['complete']);
+  });
+
+  it('completes a whole flow through a 429 storm (every 2nd call rate-limited)', async () => {
+    const emulator = await startTestEmulator({ faults: { rateLimitEveryN: 2, retryAfterSeconds: 1 } });
+    const { client, retries } = createHarness(emulator);
+    const { jobId } = await importProducts(client, [productRow('R-1', 'Rug', '3')]);
+    const { state } = await waitForJob(client, 'import', jobId, WAIT);
+    expect(state).toBe('complete');
+    expect(retries.filter((retry) => retry.reason === 'rate-limited').length).toBeGreaterThan(2);
+    expect(retries.every((retry) => retry.delayMs <= 20)).toBe(true); // Retry-After: 1 honoured, capped by maxRetryAfterMs
+    expect(emulator.listJobs('import')).toHaveLength(1); // the retried POSTs created one job, not several
+  });
+
+  it('refreshes the token transparently when every token is expired mid-flow', async () => {
+    const emulator = await startTestEmulator();
+    const { client, retries, sent } = createHarness(emulator);
+    const { jobId } = await importProducts(client, [productRow('T-1', 'Table', '8')]);
+    const oauthBefore = sent.filter((line) => line.endsWith('/authtickets/oauth')).length;
+    emulator.expireAllTokens();
+    const { state } = await waitForJob(client, 'import', jobId, WAIT);
+    expect(state).toBe('complete');
+    expect(retries.map((retry) => retry.reason)).toContain('unauthorized');
+    expect(sent.filter((line) => line.endsWith('/authtickets/oauth')).length).toBe(oauthBefore + 1);
+  });
+
+  it('retries GETs that hit 5xx faults', async () => {
+    const emulator = await startTestEmulator();
+    const { client, retries } = createHarness(emulator);
+    const { jobId } = await importProducts(client, [productRow('S-1', 'Stool', '2')]);
+    emulator.setFaults({ serverErrorEveryN: 2 });
+    const { state } = await waitForJob(client, 'import', jobId, WAIT);
+    expect(state).toBe('complete');
+    expect(retries.some((retry) => retry.reason === 'server-error' && retry.method === 'GET' && retry.status === 503)).toBe(true);
+  });
+
+  it('does not retry a POST that got a 503: exactly one create reached the emulator', async () => {
+    const emulator = await startTestEmulator();
+    const { client, retries, sent } = createHarness(emulator);
+    const zip = await writeZip([{ name: 'products.csv', content: [PRODUCTS_HEADER, productRow('N-1', 'Nope', '1')].join('\r\n') }]);
+    const file = await client.uploadFile('products.zip', zip);
+    emulator.setFaults({ serverErrorEveryN: 1 });
+    const countBefore = emulator.requestCount;
+    const error = await client
+      .createImportJob({ name: 'n', domain: 'catalog', resources: [{ resource: 'Products', deleteOmitted: false }], files: [file] })
+      .catch((caught: unknown) => caught);
+    emulator.setFaults({ serverErrorEveryN: 0 });
+    expect(error).toBeInstanceOf(KiboApiError);
+    expect(error).toMatchObject({ status: 503, operation: 'create import job "n"' });
+    expect(emulator.requestCount - countBefore).toBe(1);
+    expect(sent.filter((line) => line === 'POST /api/platform/data/import')).toHaveLength(1);
+    expect(retries).toEqual([]);
+    expect(emulator.listJobs('import')).toHaveLength(0);
+  });
+
+  it('reports a corrupt export file clearly', async () => {
+    const emulator = await startTestEmulator({ faults: { corruptNextExport: true } });
+    const { client } = createHarness(emulator);
+    const error = await runExport(client, { name: 'x', domain: 'catalog', resources: [{ resource: 'Products' }] }, WAIT).catch(
+      (caught: unknown) => caught,
+    );
+    expect((error as Error).message).toMatch(/^Kibo export job [\w-]+ file catalog_export\.zip is not a readable zip: Not a readable zip/);
+  });
+
+  it('classifies a failed job as errored and runExport throws KiboJobFailedError', async () => {
+    const emulator = await startTestEmulator({ faults: { failNextJob: 'Simulated failure for the test' } });
+    const { client } = createHarness(emulator);
+    const { jobId } = await importProducts(client, [productRow('F-1', 'Fail', '1')]);
+    const { job, state } = await waitForJob(client, 'import', jobId, WAIT);
+    expect(state).toBe('errored');
+    expect(job.statusMessage).toBe('Simulated failure for the test');
+    emulator.setFaults({ failNextJob: 'export broke' });
+    const error = await runExport(client, { name: 'x', domain: 'catalog', resources: [{ resource: 'Products' }] }, WAIT).catch(
+      (caught: unknown) => caught,
+    );
+    expect(error).toBeInstanceOf(KiboJobFailedError);
+    expect((error as Error).message).toContain('export broke');
+  });
+
+  it('rejects a wrong shared secret with a KiboApiError that does not echo the secret', async () => {
+    const emulator = await startTestEmulator();
+    const { client } = createHarness(emulator, { clientId: emulator.clientId, sharedSecret: 'wrong-secret-value' });
+    const error = await client.listImportJobs().catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(KiboApiError);
+    expect((error as Error).message).toMatch(/^Kibo list import jobs failed/);
+    expect((error as Error).message).not.toContain('wrong-secret-value');
+    expect(JSON.stringify(error)).not.toContain('wrong-secret-value');
+  });
+
+  it('uploads zips byte for byte (Buffer body) and downloads them back', async () => {
+    const emulator = await startTestEmulator();
+    const { client } = createHarness(emulator);
+    const zip = await writeZip([{ name: 'products.csv', content: PRODUCTS_HEADER }]);
+    const file = await client.uploadFile('header-only.zip', zip);
+    expect(file).toMatchObject({ fileName: 'header-only.zip', fileType: 'import', locationType: 'internal' });
+    const downloaded = await client.downloadFile(file.id);
+    expect(downloaded.equals(zip)).toBe(true);
+    expect([...(await readZipToBuffers(downloaded)).keys()]).toEqual(['products.csv']);
+  });
+});
