@@ -11,7 +11,7 @@ import { registerAdminRoutes } from './emulator-admin-routes.ts';
 const JSON_BODY_LIMIT_BYTES = 16 * 1024 * 1024;
 
 export async function buildEmulatorServer(context: EmulatorContext): Promise<FastifyInstance> {
-  const app = fastify({ logger: false, bodyLimit: JSON_BODY_LIMIT_BYTES, disableRequestLogging: true });
+  const app = fastify({ logger: false, bodyLimit: JSON_BODY_LIMIT_BYTES });
   // Some OAuth clients post form-encoded bodies; the SDK posts JSON. Both reach the same route.
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) => {
     done(null, Object.fromEntries(new URLSearchParams(String(body))));

@@ -88,7 +88,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     logger.warn({ stateFile: options.stateFile, stored: restored.tenantId, tenantId: settings.tenantId }, 'state file belongs to another tenant id; serving its data as this tenant');
   }
 
-  const store = createTenantStore(restored?.store);
+  const store = createTenantStore(restored?.store, { clock });
   const files = createFileRegistry(restored?.files);
   const tokens = createTokenRegistry(clock, restored?.tokens);
   const faults = createFaultController(options.faults);
