@@ -23,7 +23,7 @@ export function validateMappingSet(parsed: readonly SyncMapping[], options: Mapp
       'give every mapping file its own sync name (it also names the sync\'s lock and state)', mapping.lines['sync']));
   }
   const known = new Set([...byName.keys(), ...(options.knownSyncNames ?? [])]);
-  for (const mapping of byName.values()) problems.push(...checkAfter(mapping, known));
+  for (const mapping of parsed) problems.push(...checkAfter(mapping, known));
   problems.push(...findCycles([...byName.values()], byName));
   return problems;
 }
