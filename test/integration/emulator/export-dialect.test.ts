@@ -86,6 +86,14 @@ describe('export dialect', () => {
     );
   });
 
+  it('accepts requested field names in header spelling or any case', async () => {
+    const zip = await exportZip(clients, [{ resource: 'PricelistEntries', fields: ['end date'] }, { resource: 'Products', fields: ['saleprice'] }]);
+    const products = (await exportedCsv(zip, 'products.csv')).split('\r\n')[0] ?? '';
+    expect(products.split(',').map(normalizeHeaderForTest)).toContain('saleprice');
+    const entries = (await exportedCsv(zip, 'pricelistentries.csv')).split('\r\n')[0] ?? '';
+    expect(entries.split(',').map(normalizeHeaderForTest)).toContain('enddate');
+  });
+
   it('writes every field for "*", required then optional as the field list orders them', async () => {
     const csv = await exportedCsv(await exportZip(clients, [{ resource: 'Products', fields: ['*'] }]), 'products.csv');
     const header = (csv.split('\r\n')[0] ?? '').split(',');

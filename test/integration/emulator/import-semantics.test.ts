@@ -11,6 +11,7 @@ import {
   rowsByNormalizedHeader,
   runImport,
   startTestEmulator,
+  waitFor,
   type SdkClients,
 } from './emulator-sdk-harness.ts';
 
@@ -196,5 +197,88 @@ describe('import semantics', () => {
     expect(job.resources?.map((resource) => resource.resource)).toEqual(['Products']);
     expect(emulator.listRecords('LocationInventory')).toEqual([]);
     expect(emulator.listRecords('Products')).toHaveLength(1);
+  });
+
+  it('accepts lowercase resource names in the job (Kibo treats them case-insensitively)', async () => {
+    const clients = await freshClients();
+    await importProducts(clients, productsCsv(productRow('P-1')), [{ resource: 'products', deleteOmitted: false }]);
+    expect([...(await exportedProducts(clients)).keys()]).toEqual(['P-1']);
+  });
+
+  it('lets the later of two rows with the same key win', async () => {
+    const clients = await freshClients();
+    await importProducts(clients, productsCsv(productRow('P-1', { Price: '1' }), productRow('P-1', { Price: '2' })));
+    const products = await exportedProducts(clients);
+    expect(products.size).toBe(1);
+    expect(products.get('P-1')?.price).toBe('2.0000');
+  });
+
+  it('rejects ~delete~ on a required field and keeps the stored value', async () => {
+    const clients = await freshClients();
+    await importProducts(clients, productsCsv(productRow('P-1')));
+    const job = await importProducts(clients, productsCsv(productRow('P-1', { ProductName: '~delete~' })));
+    expect((await exportedProducts(clients)).get('P-1')?.productname).toBe('Product P-1');
+    const rows = rowsByNormalizedHeader(Object.values(await readZip(await downloadFile(clients, findFile(job, 'log')?.id ?? '')))[0] ?? '');
+    expect(rows.map((row) => `${row.row} ${row.field}`)).toEqual(['2 ProductName']);
+  });
+
+  it('deleteOmitted:true with a header-only file deletes every record of that resource (a full snapshot of nothing)', async () => {
+    const clients = await freshClients();
+    await importProducts(clients, productsCsv(productRow('P-1'), productRow('P-2')));
+    await importProducts(clients, HEADER, PRODUCTS_FULL);
+    expect((await exportedProducts(clients)).size).toBe(0);
+  });
+
+  it('deleteOmitted:true for a resource whose CSV is absent from the zip deletes nothing', async () => {
+    const emulator = await startTestEmulator();
+    started.push(emulator);
+    const clients = createSdkClients(emulator);
+    await importProducts(clients, productsCsv(productRow('P-1'), productRow('P-2')));
+    const zip = await buildZip({ 'pricelistentries.csv': 'MasterCatalogName,PriceListCode,ProductCode,CurrencyCode,StartDate,IsVariation\r\nDefault,RETAIL,P-1,USD,2026-01-01,No' });
+    const job = await runImport(clients, zip, [
+      { resource: 'Products', deleteOmitted: true },
+      { resource: 'PricelistEntries', deleteOmitted: false },
+    ]);
+    expect(job.status).toBe('complete');
+    expect([...(await exportedProducts(clients)).keys()].sort()).toEqual(['P-1', 'P-2']);
+    expect(emulator.listRecords('PricelistEntries')).toHaveLength(1);
+  });
+
+  it('matches header spellings ignoring case and spaces (Master Catalog Name, product code)', async () => {
+    const clients = await freshClients();
+    const csv = productsCsv(productRow('P-1')).replace('MasterCatalogName,ProductCode', 'Master Catalog Name,product code');
+    await importProducts(clients, csv);
+    expect([...(await exportedProducts(clients)).keys()]).toEqual(['P-1']);
+  });
+
+  it('fails a zip the SDK corrupted (a Uint8Array body is JSON-stringified) with an End of Central Directory error', async () => {
+    const clients = await freshClients();
+    const zip = await buildZip({ 'products.csv': productsCsv(productRow('P-1')) });
+    const file = await clients.files.upload({ fileType: 'import', fileName: 'u8.zip', body: new Uint8Array(zip) as unknown as Blob });
+    const created = await clients.imports.create({ importJob: { domain: 'catalog', resources: PRODUCTS_DELTA, files: [file] } });
+    const id = created.id ?? '';
+    const job = await waitFor(() => clients.imports.get({ id }), (value) => value.isComplete === true, 'corrupted import');
+    expect(job.status).toBe('errored');
+    expect(job.statusMessage).toMatch(/end of central directory/i);
+  });
+
+  it('reads an Excel-style file: UTF-8 BOM and LF record ends', async () => {
+    const clients = await freshClients();
+    const csv = `\uFEFF${productsCsv(productRow('P-1'), productRow('P-2', { ProductName: 'Café' }))}`.replace(/\r\n/g, '\n');
+    await importProducts(clients, csv);
+    const products = await exportedProducts(clients);
+    expect([...products.keys()].sort()).toEqual(['P-1', 'P-2']);
+    expect(products.get('P-2')?.productname).toBe('Café');
+  });
+
+  it('imports and exports 5,000 products in a few seconds', async () => {
+    const clients = await freshClients();
+    const rows = Array.from({ length: 5_000 }, (_, index) => productRow(`BULK-${String(index).padStart(5, '0')}`, { Price: `${index}.25` }));
+    const startedAt = Date.now();
+    await importProducts(clients, productsCsv(...rows));
+    const products = await exportedProducts(clients);
+    expect(products.size).toBe(5_000);
+    expect(products.get('BULK-04999')?.price).toBe('4999.2500');
+    expect(Date.now() - startedAt).toBeLessThan(15_000);
   });
 });

@@ -3,7 +3,15 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from '../../../src/kibo/emulator/kibo-emulator.ts';
 import { createManualClock, type ManualClock } from '../../../src/support/clock.ts';
 import { buildZip } from '../../helpers/kibo-zip-fixtures.ts';
-import { createSdkClients, findFile, startTestEmulator, uploadZip, type SdkClients } from './emulator-sdk-harness.ts';
+import {
+  createSdkClients,
+  downloadFile,
+  findFile,
+  getPublicLink,
+  startTestEmulator,
+  uploadZip,
+  type SdkClients,
+} from './emulator-sdk-harness.ts';
 
 const STEP_MS = 1_000;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -86,6 +94,18 @@ describe('import jobs', () => {
     expect(emulator.listRecords('Products').map((record) => record.ProductCode)).toEqual(['JOB-1']);
   });
 
+  it('finish on the emulator\'s own timer, so an import applies even when nobody polls', async () => {
+    const emulator = await startTestEmulator({ jobStepMs: 20 });
+    started.push(emulator);
+    const clients = createSdkClients(emulator);
+    const file = await uploadZip(clients, await buildZip({ 'products.csv': PRODUCTS_CSV }));
+    await clients.imports.create({ importJob: { domain: 'catalog', resources: [{ resource: 'Products' }], files: [file] } });
+    const requestsBefore = emulator.requestCount;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(emulator.listRecords('Products')).toHaveLength(1);
+    expect(emulator.requestCount).toBe(requestsBefore);
+  });
+
   it('list answers a bare array, newest first', async () => {
     const { clients } = await startWithManualClock();
     const file = await uploadZip(clients, await buildZip({ 'products.csv': PRODUCTS_CSV }));
@@ -95,6 +115,18 @@ describe('import jobs', () => {
     const listed = await clients.imports.list({ startIndex: 0, pageSize: 20 });
     expect(Array.isArray(listed)).toBe(true);
     expect(listed.map((entry) => entry.id)).toEqual([second.id, first.id]);
+  });
+
+  it('list pages with startIndex and pageSize', async () => {
+    const { clients } = await startWithManualClock();
+    const file = await uploadZip(clients, await buildZip({ 'products.csv': PRODUCTS_CSV }));
+    const ids: string[] = [];
+    for (const name of ['a', 'b', 'c']) {
+      const created = await clients.imports.create({ importJob: { name, domain: 'catalog', resources: [{ resource: 'Products' }], files: [file] } });
+      ids.unshift(created.id ?? '');
+    }
+    expect((await clients.imports.list({ startIndex: 0, pageSize: 2 })).map((job) => job.id)).toEqual(ids.slice(0, 2));
+    expect((await clients.imports.list({ startIndex: 2, pageSize: 2 })).map((job) => job.id)).toEqual(ids.slice(2));
   });
 
   it('delete removes the job; getting it then answers 404', async () => {
@@ -178,5 +210,37 @@ describe('export jobs', () => {
     const created = await clients.exports.create({ exportJob: { domain: 'catalog', resources: [{ resource: 'Products' }] } });
     await clients.exports._delete({ id: created.id ?? '' });
     expect(await clients.exports.list({})).toEqual([]);
+  });
+});
+
+describe('files', () => {
+  it('describes an uploaded file as a DropLocation and serves its bytes back unchanged', async () => {
+    const { clients } = await startWithManualClock();
+    const zip = await buildZip({ 'products.csv': PRODUCTS_CSV });
+    const uploaded = await uploadZip(clients, zip, 'Products.zip');
+    expect(await clients.files.get({ id: uploaded.id ?? '' })).toMatchObject({
+      id: uploaded.id,
+      locationType: 'internal',
+      fileName: 'Products.zip',
+      fileType: 'import',
+    });
+    expect((await downloadFile(clients, uploaded.id ?? '')).equals(zip)).toBe(true);
+  });
+
+  it('serves a public link without Kibo headers, and refuses a tampered signature with 403', async () => {
+    const { clients, emulator } = await startWithManualClock();
+    const zip = await buildZip({ 'products.csv': PRODUCTS_CSV });
+    const uploaded = await uploadZip(clients, zip);
+    const link = await getPublicLink(clients, uploaded.id ?? '');
+    expect(link.startsWith(`${emulator.url}/`)).toBe(true);
+    const plain = await fetch(link);
+    expect(plain.status).toBe(200);
+    expect(Buffer.from(await plain.arrayBuffer()).equals(zip)).toBe(true);
+
+    const tampered = new URL(link);
+    const signature = tampered.searchParams.get('signature') ?? '';
+    expect(signature).not.toBe('');
+    tampered.searchParams.set('signature', `${signature.slice(0, -1)}${signature.endsWith('0') ? '1' : '0'}`);
+    expect((await fetch(tampered)).status).toBe(403);
   });
 });

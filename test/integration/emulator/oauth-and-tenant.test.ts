@@ -75,8 +75,11 @@ describe('OAuth', () => {
     expect(((await expired.json()) as ErrorBody).message).toEqual(expect.any(String));
   });
 
-  it('answers 401 to an unknown bearer token', async () => {
+  it('answers 401 to an unknown bearer token and to a data call without Authorization', async () => {
     const emulator = await start();
+    const bare = await fetch(`${emulator.url}/api/platform/data/import`);
+    expect(bare.status).toBe(401);
+    expect(((await bare.json()) as ErrorBody).errorCode).toBeTruthy();
     const response = await fetchApi(emulator, '/platform/data/import', 'made-up-token');
     expect(response.status).toBe(401);
     expect(((await response.json()) as ErrorBody).errorCode).toBeTruthy();
