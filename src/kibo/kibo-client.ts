@@ -266,7 +266,12 @@ export function toKiboApiError(operation: string, error: unknown): KiboApiError 
   const shape = (typeof error === 'object' && error !== null ? error : {}) as SdkErrorShape;
   const status = typeof shape.response?.status === 'number' ? shape.response.status : error instanceof KiboApiError ? error.status : undefined;
   const inner = shape.name === 'FetchError' && shape.cause instanceof Error ? shape.cause : error;
-  const detail = inner instanceof Error ? inner.message : String(inner);
+  const message = inner instanceof Error ? inner.message : String(inner);
+  // The SDK's tenant lookup throws this bare text for any non-200 answer (status lost).
+  const detail =
+    message === 'error fetching tenant data'
+      ? `${message} (the tenant lookup at the auth host failed: check tenantId, authHost and that the application is installed on that tenant)`
+      : message;
   const head = status === undefined ? `Kibo ${operation} failed` : `Kibo ${operation} failed with HTTP ${status}`;
   return new KiboApiError(`${head}: ${detail}${adviceForStatus(status)}`, status, operation, { cause: error });
 }

@@ -20,6 +20,11 @@ export const DEFAULT_REQUEST_TIMEOUT_MS = 60_000;
 export const DEFAULT_MAX_ATTEMPTS = 5;
 export const DEFAULT_BASE_DELAY_MS = 500;
 export const DEFAULT_MAX_DELAY_MS = 30_000;
+/**
+ * Headers arrive only after an upload's body has been sent, so a request's timeout grows with its body
+ * at this pessimistic rate (a 500 MB zip gets ~17 extra minutes at 512 KiB/s).
+ */
+export const MIN_UPLOAD_BYTES_PER_SECOND = 512 * 1024;
 /** Kibo sends `Retry-After: 60`; anything beyond two minutes is treated as two minutes. */
 export const DEFAULT_MAX_RETRY_AFTER_MS = 120_000;
 
@@ -140,10 +145,11 @@ async function attemptOnce(baseFetch: FetchLike, request: RequestShape, policy: 
   const controller = new AbortController();
   const stopTimer = new AbortController();
   let timedOut = false;
-  policy.clock.sleep(policy.requestTimeoutMs, stopTimer.signal).then(
+  const timeoutMs = requestTimeoutMs(policy, request.init.body);
+  policy.clock.sleep(timeoutMs, stopTimer.signal).then(
     () => {
       timedOut = true;
-      controller.abort(new Error(`timed out after ${policy.requestTimeoutMs} ms`));
+      controller.abort(new Error(`timed out after ${timeoutMs} ms`));
     },
     () => undefined, // the timer was cancelled because the answer came first
   );
@@ -161,6 +167,11 @@ async function attemptOnce(baseFetch: FetchLike, request: RequestShape, policy: 
     stopTimer.abort();
     request.callerSignal?.removeEventListener('abort', onCallerAbort);
   }
+}
+
+function requestTimeoutMs(policy: RetryPolicy, body: RequestInit['body']): number {
+  const bytes = typeof body === 'string' ? Buffer.byteLength(body) : body instanceof Uint8Array ? body.byteLength : 0;
+  return policy.requestTimeoutMs + Math.ceil((bytes / MIN_UPLOAD_BYTES_PER_SECOND) * 1000);
 }
 
 function retryReasonForStatus(method: string, status: number): RetryReason | undefined {
@@ -235,7 +246,7 @@ function failedRequestError(
   outcome: { error: unknown; timedOut: boolean },
 ): KiboApiError {
   const what = outcome.timedOut
-    ? `timed out after ${policy.requestTimeoutMs} ms`
+    ? `timed out after ${requestTimeoutMs(policy, request.init.body)} ms`
     : `failed (${outcome.error instanceof Error ? outcome.error.message : String(outcome.error)})`;
   const advice = SAFE_METHODS.has(request.method)
     ? `after ${attempt} attempt(s); check the network path to Kibo and try again later`

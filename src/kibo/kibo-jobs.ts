@@ -50,7 +50,7 @@ export class JobDeadlineError extends Error {
   ) {
     super(
       `Kibo ${kind} job ${jobId} was still ${lastJob ? `"${lastJob.status ?? 'running'}"` : 'unreadable'} after ` +
-        `${Math.round(deadlineMs / 1000)} s. It may still finish: check it in Kibo (or list ${kind} jobs) ` +
+        `${formatDuration(deadlineMs)}. It may still finish: check it in Kibo (or list ${kind} jobs) ` +
         'before running again; do not resubmit blindly.',
       options,
     );
@@ -66,6 +66,10 @@ export class KiboJobFailedError extends Error {
   ) {
     super(`Kibo ${kind} job ${job.id} failed: ${describeJobFailure(job)}`);
   }
+}
+
+function formatDuration(ms: number): string {
+  return ms < 10_000 ? `${ms} ms` : `${Math.round(ms / 1000)} s`;
 }
 
 function isErrorStatus(status: string | undefined): boolean {
@@ -141,7 +145,7 @@ export async function waitForExportFiles(client: Pick<KiboClient, 'getJob'>, job
     const remainingMs = giveUpAt - options.clock.now();
     if (remainingMs <= 0) {
       throw new Error(
-        `Kibo export job ${job.id} is complete but listed no export file within ${Math.round(timeoutMs / 1000)} s; ` +
+        `Kibo export job ${job.id} is complete but listed no export file within ${formatDuration(timeoutMs)}; ` +
           'Kibo may be slow to publish it: run again later, or raise the export files timeout.',
       );
     }

@@ -2,17 +2,27 @@
 // lookup (routed to the emulator), real zips. Each emulator gets its own tenantId and clientId because
 // the SDK caches tickets per clientId and tenant data per tenantId process-wide.
 import { randomInt, randomUUID } from 'node:crypto';
+import { Writable } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../../../src/kibo/emulator/kibo-emulator.ts';
 import { parseImportLog } from '../../../src/kibo/import-log.ts';
 import { createKiboClient, type KiboClient, type KiboClientSettings } from '../../../src/kibo/kibo-client.ts';
 import type { RetryInfo } from '../../../src/kibo/kibo-fetch.ts';
-import { KiboJobFailedError, classifyJob, findLogFile, readImportJobLog, runExport, waitForJob } from '../../../src/kibo/kibo-jobs.ts';
+import {
+  JobDeadlineError,
+  KiboJobFailedError,
+  classifyJob,
+  findLogFile,
+  readImportJobLog,
+  runExport,
+  waitForExportFiles,
+  waitForJob,
+} from '../../../src/kibo/kibo-jobs.ts';
 import { findZipEntry, readZipToBuffers, writeZip } from '../../../src/kibo/kibo-zip.ts';
 import type { FetchLike } from '../../../src/kibo/wire-types.ts';
 import { createSystemClock } from '../../../src/support/clock.ts';
 import { KiboApiError } from '../../../src/support/errors.ts';
-import { createSilentLogger } from '../../../src/support/logger.ts';
+import { createLogger, createSilentLogger } from '../../../src/support/logger.ts';
 
 const clock = createSystemClock();
 const JOB_STEP_MS = 20;
@@ -58,25 +68,28 @@ function createHarness(emulator: RunningEmulator, overrides: Partial<KiboClientS
     return fetch(input, init);
   };
   const client = createKiboClient(
-    {
-      tenantId: emulator.tenantId,
-      siteId: emulator.siteId,
-      masterCatalogId: emulator.masterCatalogId,
-      catalogId: emulator.catalogId,
-      clientId: emulator.clientId,
-      sharedSecret: emulator.sharedSecret,
-      authHost: 'home.kibo-emulator.test',
-      emulatorUrl: emulator.url,
-      requestTimeoutMs: 5_000,
-      maxAttempts: 6,
-      retryBaseDelayMs: 5,
-      maxRetryDelayMs: 20,
-      maxRetryAfterMs: 20,
-      ...overrides,
-    },
+    { ...settingsFor(emulator), ...overrides },
     { clock, logger: createSilentLogger(), fetch: recordingFetch, onRetry: (info) => retries.push(info) },
   );
   return { client, retries, sent };
+}
+
+function settingsFor(emulator: RunningEmulator): KiboClientSettings {
+  return {
+    tenantId: emulator.tenantId,
+    siteId: emulator.siteId,
+    masterCatalogId: emulator.masterCatalogId,
+    catalogId: emulator.catalogId,
+    clientId: emulator.clientId,
+    sharedSecret: emulator.sharedSecret,
+    authHost: 'home.kibo-emulator.test',
+    emulatorUrl: emulator.url,
+    requestTimeoutMs: 5_000,
+    maxAttempts: 6,
+    retryBaseDelayMs: 5,
+    maxRetryDelayMs: 20,
+    maxRetryAfterMs: 20,
+  };
 }
 
 async function importProducts(client: KiboClient, rows: readonly string[], name = 'Products import'): Promise<{ jobId: string }> {
@@ -218,6 +231,53 @@ describe('Kibo client against the emulator', () => {
     );
     expect(error).toBeInstanceOf(KiboJobFailedError);
     expect((error as Error).message).toContain('export broke');
+  });
+
+  it('gives up at the deadline with a JobDeadlineError carrying the last job (never resubmits)', async () => {
+    const emulator = await startTestEmulator({ faults: { jobStepMs: 60_000 } });
+    const { client, sent } = createHarness(emulator);
+    const { jobId } = await importProducts(client, [productRow('D-1', 'Slow', '1')]);
+    const error = await waitForJob(client, 'import', jobId, { ...WAIT, deadlineMs: 150 }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(JobDeadlineError);
+    expect(error).toMatchObject({ kind: 'import', jobId, deadlineMs: 150, lastJob: { id: jobId, isComplete: false } });
+    expect((error as Error).message).toMatch(/do not resubmit/);
+    expect(sent.filter((line) => line === 'POST /api/platform/data/import')).toHaveLength(1);
+  });
+
+  it('waits for export files that appear after isComplete, and gives up clearly when they never do', async () => {
+    const emulator = await startTestEmulator({ exportFilesDelayMs: 30_000 });
+    const { client } = createHarness(emulator);
+    const created = await client.createExportJob({ name: 'lagging', domain: 'catalog', resources: [{ resource: 'Products' }] });
+    const { job } = await waitForJob(client, 'export', created.id, WAIT);
+    expect(job.isComplete).toBe(true);
+    expect(job.files).toEqual([]);
+    await expect(waitForExportFiles(client, job, { clock, timeoutMs: 100, pollIntervalMs: 20 })).rejects.toThrow(
+      `Kibo export job ${job.id} is complete but listed no export file within 100 ms`,
+    );
+  });
+
+  it('keeps the shared secret and tokens out of logs', async () => {
+    const emulator = await startTestEmulator({ faults: { rateLimitEveryN: 2 } });
+    const lines: string[] = [];
+    const destination = new Writable({
+      write(chunk: Buffer, _encoding, callback) {
+        lines.push(chunk.toString('utf8'));
+        callback();
+      },
+    });
+    const logger = createLogger({ level: 'debug', destination });
+    const settings = { ...settingsFor(emulator), sharedSecret: emulator.sharedSecret };
+    const client = createKiboClient(settings, { clock, logger });
+    const { jobId } = await importProducts(client, [productRow('K-1', 'Key', '1')]);
+    emulator.expireAllTokens();
+    await waitForJob(client, 'import', jobId, WAIT);
+    const bad = createKiboClient({ ...settings, clientId: `${emulator.clientId}.bad`, sharedSecret: 'bad-secret-x' }, { clock, logger });
+    await bad.listImportJobs().catch(() => undefined); // the failure itself is not what this test checks
+    const output = lines.join('');
+    expect(output).toContain('rate-limited'); // something was logged
+    expect(output).not.toContain(emulator.sharedSecret);
+    expect(output).not.toContain('bad-secret-x');
+    expect(output).not.toMatch(/Bearer\s+\S/);
   });
 
   it('rejects a wrong shared secret with a KiboApiError that does not echo the secret', async () => {

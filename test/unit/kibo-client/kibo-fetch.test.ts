@@ -132,6 +132,15 @@ describe('createKiboFetch timeouts and network errors', () => {
     expect(server.requests).toHaveLength(1);
   });
 
+  it('gives a request with a large body more time (headers come only after the upload)', async () => {
+    const server = await serve([{ ...OK, delayMs: 400 }]);
+    const { fetch } = fastFetch({ requestTimeoutMs: 100 });
+    // 512 KiB at MIN_UPLOAD_BYTES_PER_SECOND adds a second to the 100 ms.
+    const response = await fetch(`${server.url}/api/platform/data/files`, { method: 'POST', body: Buffer.alloc(512 * 1024) });
+    expect(response.status).toBe(200);
+    expect(server.requests[0]?.body.length).toBe(512 * 1024);
+  });
+
   it('retries a GET whose connection is refused, then reports it', async () => {
     const port = await findClosedPort();
     const { fetch, retries } = fastFetch({ maxAttempts: 3 });
