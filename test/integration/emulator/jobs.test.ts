@@ -164,7 +164,14 @@ describe('import jobs', () => {
     );
     expect(badFile.response?.status).toBe(400);
     expect(badFile.apiError?.errorCode).toBe('VALIDATION_ERROR');
+    const noFile = await failureOf(clients.imports.create({ importJob: { domain: 'catalog', resources: [{ resource: 'Products' }] } }));
+    expect(noFile.response?.status).toBe(400);
+    expect(noFile.apiError?.errorCode).toBe('VALIDATION_ERROR');
+    const badExport = await failureOf(clients.exports.create({ exportJob: { domain: 'catalog', resources: [{ resource: 'Widgets' }] } }));
+    expect(badExport.response?.status).toBe(400);
+    expect(badExport.apiError?.errorCode).toBe('VALIDATION_ERROR');
     expect(await clients.imports.list({})).toEqual([]);
+    expect(await clients.exports.list({})).toEqual([]);
   });
 });
 
@@ -242,5 +249,18 @@ describe('files', () => {
     expect(signature).not.toBe('');
     tampered.searchParams.set('signature', `${signature.slice(0, -1)}${signature.endsWith('0') ? '1' : '0'}`);
     expect((await fetch(tampered)).status).toBe(403);
+  });
+
+  it('stops serving a public link once its hourDuration has passed', async () => {
+    const { clients, clock } = await startWithManualClock();
+    const uploaded = await uploadZip(clients, await buildZip({ 'products.csv': PRODUCTS_CSV }));
+    const text = await clients.files.getPublicLink({ id: uploaded.id ?? '', hourDuration: 1 });
+    const link = JSON.parse(text) as string;
+    clock.advance(59 * 60_000);
+    expect((await fetch(link)).status).toBe(200);
+    clock.advance(2 * 60_000);
+    const expired = await fetch(link);
+    expect(expired.status).toBeGreaterThanOrEqual(400);
+    expect(expired.status).toBeLessThan(500);
   });
 });
