@@ -132,4 +132,36 @@ describe('export dialect', () => {
     expect(job.status).toBe('errored');
     expect(`${job.statusMessage ?? ''} ${JSON.stringify(job.resources)}`).toContain('NoSuchField');
   });
+
+  it('writes Yes/No in productcatalog.csv and producttypes.csv, and keeps an Excel-mangled UPC as text', async () => {
+    const other = await startTestEmulator();
+    try {
+      const otherClients = createSdkClients(other);
+      const job = await runImport(
+        otherClients,
+        await buildZip({
+          'productcatalog.csv': 'MasterCatalogName,CatalogName,ProductCode,IsActive\r\nDefault,Main,D-1,true\r\nDefault,Main,D-2,FALSE',
+          'producttypes.csv': 'MasterCatalogName,ProductType,Standard,Configurable,Bundle,Component\r\nDefault,Base,True,no,0,1',
+          'products.csv': `${REQUIRED_HEADER},UPC\r\nDefault,D-1,Base,Standard,One,1,Differential,1,1,1,1,9.78E+12`,
+        }),
+        [
+          { resource: 'ProductTypes', deleteOmitted: false },
+          { resource: 'Products', deleteOmitted: false },
+          { resource: 'ProductCatalog', deleteOmitted: false },
+        ],
+      );
+      expect(job.status).toBe('complete');
+      const zip = await exportZip(otherClients, [
+        { resource: 'ProductCatalog' },
+        { resource: 'ProductTypes' },
+        { resource: 'Products', fields: ['UPC'] },
+      ]);
+      const catalogRows = (await exportedCsv(zip, 'productcatalog.csv')).split('\r\n').slice(1);
+      expect(catalogRows.map((row) => row.split(',').slice(0, 4).join(','))).toEqual(['Default,Main,D-1,Yes', 'Default,Main,D-2,No']);
+      expect((await exportedCsv(zip, 'producttypes.csv')).split('\r\n')[1]).toBe('Default,Base,Yes,No,No,Yes');
+      expect((await exportedCsv(zip, 'products.csv')).split('\r\n')[1]).toBe('Default,D-1,Base,Standard,One,1.0000,Differential,1.000,1.000,1.000,1.000,9.78E+12,'); // then the blank Ships by itself
+    } finally {
+      await other.close();
+    }
+  });
 });
