@@ -6,14 +6,9 @@ import type { Clock } from '../../support/clock.ts';
 import { createSystemClock } from '../../support/clock.ts';
 import type { Logger } from '../../support/logger.ts';
 import { createSilentLogger } from '../../support/logger.ts';
-import { createTenantStore } from './tenant-store.ts';
 import type { EmulatorContext, EmulatorSettings } from './emulator-context.ts';
-import { createFaultController, type EmulatorFaults } from './emulator-faults.ts';
-import { createFileRegistry } from './emulator-files.ts';
-import { createJobEngine } from './emulator-jobs.ts';
-import { createTokenRegistry } from './emulator-tokens.ts';
-import { createStateSaver, loadEmulatorState, type EmulatorStateData, type StateSaver } from './emulator-state-file.ts';
-import { applySeedZips } from './emulator-seed.ts';
+import type { EmulatorFaults } from './emulator-faults.ts';
+import { assembleEmulatorTenant, startJobTimer, type EmulatorTenant } from './emulator-tenant.ts';
 import { buildEmulatorServer } from './emulator-server.ts';
 
 export type { EmulatorFaults } from './emulator-faults.ts';
@@ -31,9 +26,6 @@ export const EMULATOR_DEFAULTS = {
 } as const;
 
 const DEFAULT_HOST = '127.0.0.1';
-/** The background timer that advances jobs nobody polls; lazy advancement on requests stays exact. */
-const MIN_ADVANCE_INTERVAL_MS = 10;
-const MAX_ADVANCE_INTERVAL_MS = 100;
 
 export interface EmulatorOptions {
   /** Default 127.0.0.1. */
@@ -83,51 +75,18 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const settings = resolveSettings(options);
   const clock = options.clock ?? createSystemClock();
   const logger = options.logger ?? createSilentLogger();
-  const restored = options.stateFile === undefined ? undefined : await loadEmulatorState(options.stateFile);
-  if (restored !== undefined && restored.tenantId !== settings.tenantId) {
-    logger.warn({ stateFile: options.stateFile, stored: restored.tenantId, tenantId: settings.tenantId }, 'state file belongs to another tenant id; serving its data as this tenant');
-  }
-
-  const store = createTenantStore(restored?.store, { clock });
-  const files = createFileRegistry(restored?.files);
-  const tokens = createTokenRegistry(clock, restored?.tokens);
-  const faults = createFaultController(options.faults);
-  let saver: StateSaver | undefined;
-  const markChanged = (): void => saver?.markChanged();
-  const jobs = createJobEngine(
-    { clock, logger, store, files, faults, tenantId: settings.tenantId, defaultJobStepMs: settings.jobStepMs, exportFilesDelayMs: settings.exportFilesDelayMs, onChange: markChanged },
-    restored?.jobs,
-  );
-  if (options.stateFile !== undefined) {
-    const collect = (): EmulatorStateData => ({
-      version: 1,
-      tenantId: settings.tenantId,
-      store: store.snapshot(),
-      files: files.snapshot(),
-      jobs: jobs.snapshot(),
-      tokens: tokens.snapshot(),
-    });
-    saver = createStateSaver(options.stateFile, collect, logger);
-  }
-
-  // Seeds build a fresh tenant; re-applying them over a restored state would undo the deletions and
-  // edits that state recorded, so with a state file they apply only on the first start.
-  if (options.seedZips !== undefined && options.seedZips.length > 0) {
-    if (restored === undefined) {
-      await applySeedZips(store, options.seedZips, logger);
-      markChanged();
-    } else {
-      logger.info({ stateFile: options.stateFile }, 'state restored; seed zips not re-applied');
-    }
-  }
-
+  const tenant = await assembleEmulatorTenant({
+    settings, clock, logger,
+    ...(options.stateFile === undefined ? {} : { stateFile: options.stateFile }),
+    ...(options.seedZips === undefined ? {} : { seedZips: options.seedZips }),
+    ...(options.faults === undefined ? {} : { faults: options.faults }),
+  });
   let requestCount = 0;
   let baseUrl = '';
   const context: EmulatorContext = {
-    settings, clock, logger, store, files, tokens, faults, jobs,
+    ...tenant, settings, clock, logger,
     requester: createHash('sha256').update(settings.clientId).digest('hex').slice(0, 32),
     baseUrl: () => baseUrl,
-    markChanged,
     countApiCall: () => {
       requestCount += 1;
     },
@@ -137,15 +96,29 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const address = app.server.address();
   const port = typeof address === 'object' && address !== null ? address.port : (options.port ?? 0);
   baseUrl = `http://${formatUrlHost(settings.host)}:${port}`;
-
-  const advanceIntervalMs = Math.max(MIN_ADVANCE_INTERVAL_MS, Math.min(MAX_ADVANCE_INTERVAL_MS, Math.floor(settings.jobStepMs / 2)));
-  const timer = setInterval(() => void jobs.advance(), advanceIntervalMs);
-  timer.unref();
+  const stopJobTimer = startJobTimer(tenant.jobs, settings.jobStepMs);
   logger.info({ url: baseUrl, tenantId: settings.tenantId, stateFile: options.stateFile }, 'kibo emulator listening');
 
+  const close = async (): Promise<void> => {
+    stopJobTimer();
+    await app.close();
+    await tenant.jobs.advance(); // waits for a job being applied right now
+    await tenant.flushState();
+  };
+  return formatRunningEmulator(settings, baseUrl, port, tenant, () => requestCount, close);
+}
+
+function formatRunningEmulator(
+  settings: EmulatorSettings,
+  url: string,
+  port: number,
+  tenant: EmulatorTenant,
+  readRequestCount: () => number,
+  close: () => Promise<void>,
+): RunningEmulator {
   let closing: Promise<void> | undefined;
   return {
-    url: baseUrl,
+    url,
     port,
     tenantId: settings.tenantId,
     siteId: settings.siteId,
@@ -153,24 +126,19 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     catalogId: settings.catalogId,
     clientId: settings.clientId,
     sharedSecret: settings.sharedSecret,
-    setFaults: (update) => faults.set(update),
-    getFaults: () => faults.get(),
+    setFaults: (update) => tenant.faults.set(update),
+    getFaults: () => tenant.faults.get(),
     expireAllTokens: () => {
-      tokens.expireAllAccessTokens();
-      markChanged();
+      tenant.tokens.expireAllAccessTokens();
+      tenant.markChanged();
     },
-    listRecords: (resource) => store.listRecords(resource),
-    listJobs: (kind) => jobs.list(kind, { startIndex: 0, pageSize: Number.MAX_SAFE_INTEGER }),
+    listRecords: (resource) => tenant.store.listRecords(resource),
+    listJobs: (kind) => tenant.jobs.list(kind, { startIndex: 0, pageSize: Number.MAX_SAFE_INTEGER }),
     get requestCount() {
-      return requestCount;
+      return readRequestCount();
     },
     close: () => {
-      closing ??= (async () => {
-        clearInterval(timer);
-        await app.close();
-        await jobs.advance(); // waits for a job being applied right now
-        await saver?.flush();
-      })();
+      closing ??= close();
       return closing;
     },
   };
