@@ -45,6 +45,9 @@ describe('emulator jobs driven by the injected clock', () => {
     expect(done.resources[0]?.stateDetails).toMatch(/^Duration: [\d.]+ seconds/);
     expect(done.auditInfo.updateDate).toBe('2026-03-01T12:00:02.000Z');
     expect(emulator.listRecords('CustomerSegments').map((record) => record.Code).sort()).toEqual(['B2B', 'VIP']);
+    const viaAdmin = await fetch(`${emulator.url}/_emulator/data/customersegments`);
+    expect(await viaAdmin.json()).toEqual(emulator.listRecords('CustomerSegments'));
+    expect((await fetch(`${emulator.url}/_emulator/data/NoSuchResource`)).status).toBe(404);
   });
 
   it('attaches an import log (a zip with import_log.csv) listing rejected rows while the rest applies', async () => {

@@ -26,6 +26,17 @@ describe('emulator OAuth and tenant lookup', () => {
     expect(ticket.token_type.toLowerCase()).toBe('bearer');
   });
 
+  it('accepts a form-encoded OAuth body too (other OAuth clients send one)', async () => {
+    const response = await fetch(`${emulator.url}/api/platform/applications/authtickets/oauth`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ client_id: emulator.clientId, client_secret: emulator.sharedSecret, grant_type: 'client_credentials' }).toString(),
+    });
+    expect(response.status).toBe(200);
+    const ticket = (await response.json()) as AuthTicketJson;
+    expect((await createApiClient(emulator, ticket.access_token).call('/api/platform/data/import')).status).toBe(200);
+  });
+
   it('answers wrong credentials with a 401 Kibo JSON error (the SDK throws on errorCode)', async () => {
     const wrongSecret = await requestTicket(emulator, { client_secret: 'not-the-secret' });
     expect(wrongSecret.status).toBe(401);
