@@ -49,7 +49,7 @@ export async function up(knex: Knex): Promise<void> {
 
   await knex.raw(`
     create table kibo_sync.kibo_jobs (
-      id text primary key,
+      id text not null,
       run_id bigint not null references kibo_sync.runs (id) on delete cascade,
       kind text not null check (kind in ('import', 'export')),
       status text not null,
@@ -59,7 +59,9 @@ export async function up(knex: Knex): Promise<void> {
       created_at timestamptz not null,
       updated_at timestamptz not null,
       finished_at timestamptz,
-      last_polled_at timestamptz
+      last_polled_at timestamptz,
+      -- one import job may carry the CSVs of several runs (syncs of one domain due together)
+      primary key (id, run_id)
     )`);
   await knex.raw('create index kibo_jobs_run_idx on kibo_sync.kibo_jobs (run_id)');
   await knex.raw('create index kibo_jobs_open_idx on kibo_sync.kibo_jobs (kind, created_at) where finished_at is null');

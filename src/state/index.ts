@@ -18,6 +18,7 @@ export {
   recordKiboJob,
   updateKiboJob,
   findKiboJob,
+  listRunIdsOfJob,
   listKiboJobs,
   findOpenImportJobs,
   assertNoSecrets,

@@ -44,7 +44,7 @@ export async function recordKiboJob(db: Knex, job: RecordKiboJobInput): Promise<
   } catch (error) {
     if ((error as { code?: unknown }).code === PG_UNIQUE_VIOLATION) {
       throw new Error(
-        `Kibo job ${job.id} is already recorded in ${STATE_TABLES.kiboJobs}; adopt it (findOpenImportJobs) ` +
+        `Kibo job ${job.id} is already recorded for run ${job.runId} in ${STATE_TABLES.kiboJobs}; adopt it (findOpenImportJobs) ` +
           'instead of recording it again.',
         { cause: error },
       );
@@ -60,8 +60,9 @@ export async function updateKiboJob(db: Knex, id: string, update: UpdateKiboJobI
   if (update.lastPolledAt !== undefined) changes.last_polled_at = update.lastPolledAt;
   const updatedAt = update.updatedAt ?? update.finishedAt ?? update.lastPolledAt;
   if (updatedAt !== undefined) changes.updated_at = updatedAt;
+  // every run the job carries sees the same job state
   const updated = await db(STATE_TABLES.kiboJobs).where({ id }).update(changes);
-  if (updated !== 1) {
+  if (updated < 1) {
     throw new Error(`Cannot update Kibo job ${id}: it was never recorded in ${STATE_TABLES.kiboJobs}.`);
   }
 }
@@ -76,6 +77,12 @@ export async function listKiboJobs(db: Knex, runId: number): Promise<KiboJobReco
     .where('job.run_id', runId)
     .orderBy([{ column: 'job.created_at' }, { column: 'job.id' }])) as Record<string, unknown>[];
   return rows.map(parseKiboJobRow);
+}
+
+/** Runs whose files a job carries (one import job may serve several runs of one domain). */
+export async function listRunIdsOfJob(db: Knex, id: string): Promise<number[]> {
+  const rows = (await db(STATE_TABLES.kiboJobs).where({ id }).orderBy('run_id').select('run_id')) as { run_id: unknown }[];
+  return rows.map((row) => Number(row.run_id));
 }
 
 /** Import jobs not yet finished, oldest first: after a crash the daemon polls these rather than re-importing. */

@@ -7,6 +7,7 @@ import {
   findUnfinishedRuns,
   finishRun,
   listKiboJobs,
+  listRunIdsOfJob,
   listRecentRuns,
   listRunResources,
   recordKiboJob,
@@ -148,6 +149,15 @@ describe('runs and Kibo jobs', () => {
     await expect(
       recordKiboJob(state.db, { id: 'imp-1', runId: catalogRun.id, kind: 'import', status: 'Pending', request, createdAt: at() }),
     ).rejects.toThrow(/already recorded.*adopt it/);
+    // one import job carrying two runs' CSVs: both runs see every update of it
+    const productsRun = await startRun(state.db, { sync: 'products-shared', trigger: 'schedule', resync: false, dryRun: false, startedAt: at() });
+    const pricesRun = await startRun(state.db, { sync: 'prices-shared', trigger: 'schedule', resync: false, dryRun: false, startedAt: at() });
+    await recordKiboJob(state.db, { id: 'imp-shared', runId: productsRun.id, kind: 'import', status: 'pending', request, createdAt: at() });
+    await recordKiboJob(state.db, { id: 'imp-shared', runId: pricesRun.id, kind: 'import', status: 'pending', request, createdAt: at() });
+    expect(await listRunIdsOfJob(state.db, 'imp-shared')).toEqual([productsRun.id, pricesRun.id]);
+    await updateKiboJob(state.db, 'imp-shared', { status: 'complete', finishedAt: at() });
+    expect((await listKiboJobs(state.db, pricesRun.id))[0]?.status).toBe('complete');
+    expect((await listKiboJobs(state.db, productsRun.id))[0]?.finishedAt).toEqual(at());
     await expect(
       recordKiboJob(state.db, {
         id: 'imp-3', runId: catalogRun.id, kind: 'import', status: 'Pending', createdAt: at(),
