@@ -29,6 +29,8 @@ export interface KeyedDiffer {
   addKibo(key: string, cells: readonly (string | undefined)[]): void;
   /** Classifies one ERP row as it streams in; throws when the key was already given. */
   addErp(key: string, cells: readonly CellValue[]): DiffEntry;
+  /** Whether an ERP row with this key was already given (lets the caller reject duplicates first). */
+  hasErpKey(key: string): boolean;
   /** Kibo keys never given on the ERP side, in Kibo's order; call once all ERP rows are in. */
   finishRemoved(): Iterable<string>;
   /** `removed` counts Kibo keys not (yet) seen on the ERP side: final once all ERP rows are in. */
@@ -157,6 +159,11 @@ export function createKeyedDiffer(fields: readonly ComparableField[]): KeyedDiff
     return { class: 'added', key, changedFields, clearedFields: [] };
   }
 
+  function hasErpKey(key: string): boolean {
+    const row = rowByKey.get(key);
+    return row === undefined ? addedKeys.has(key) : seenOnErp[row] === 1;
+  }
+
   function* finishRemoved(): Iterable<string> {
     for (const [key, row] of rowByKey) {
       if (seenOnErp[row] !== 1) yield key;
@@ -166,6 +173,7 @@ export function createKeyedDiffer(fields: readonly ComparableField[]): KeyedDiff
   return {
     addKibo,
     addErp,
+    hasErpKey,
     finishRemoved,
     get counts(): Readonly<Record<DiffClass, number>> {
       return {

@@ -90,6 +90,19 @@ describe('createKeyedDiffer', () => {
     expect(() => differ.addErp('NEW', ERP_ROW)).toThrow(/ERP side gave key "NEW" twice/);
   });
 
+  it('tells whether an ERP key was already given, matched or added', () => {
+    const differ = createKeyedDiffer(FIELDS);
+    differ.addKibo('W-1', KIBO_ROW);
+    differ.addKibo('W-2', KIBO_ROW);
+    expect(differ.hasErpKey('W-1')).toBe(false);
+    differ.addErp('W-1', ERP_ROW);
+    differ.addErp('NEW', ERP_ROW);
+    expect(differ.hasErpKey('W-1')).toBe(true);
+    expect(differ.hasErpKey('NEW')).toBe(true);
+    expect(differ.hasErpKey('W-2')).toBe(false);
+    expect(differ.hasErpKey('OTHER')).toBe(false);
+  });
+
   it('rejects a duplicate Kibo key, a Kibo row after ERP rows, and misaligned cells', () => {
     const differ = createKeyedDiffer(FIELDS);
     differ.addKibo('W-1', KIBO_ROW);
