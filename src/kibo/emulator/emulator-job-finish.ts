@@ -1,5 +1,8 @@
 // What happens when a job finishes: an import applies its files to the tenant store and gains a log
-// file; an export renders the store into a zip saved as an "export" file.
+// file; an export renders the store into a zip saved as an "export" file (or, for a benchmark, serves
+// a prepared zip for resources that are overridden, so a million-row export never enters the store).
+import { readFile } from 'node:fs/promises';
+import { describeError } from '../../support/errors.ts';
 import { findResource } from '../resources/resource-registry.ts';
 import type { ImportOutcome, ImportResourceOutcome, TenantStore } from './tenant-store.ts';
 import type { FileRegistry } from './emulator-files.ts';
@@ -8,6 +11,8 @@ import type { JobRecord } from './emulator-job-views.ts';
 export interface JobFinishDependencies {
   readonly store: TenantStore;
   readonly files: FileRegistry;
+  /** Resource name (case-insensitive) → path of a zip served as the export of that resource. */
+  readonly exportOverrides?: Readonly<Record<string, string>>;
 }
 
 export function markJobErrored(job: JobRecord, message: string): void {
@@ -63,12 +68,15 @@ export async function finishImportJob(job: JobRecord, deps: JobFinishDependencie
 }
 
 export async function finishExportJob(job: JobRecord, deps: JobFinishDependencies, finishedAt: number): Promise<void> {
-  const zip = await deps.store.renderExport(
-    job.resources.map((resource) => ({
-      resource: resource.resource,
-      ...(resource.fields === undefined ? {} : { fields: resource.fields }),
-    })),
-  );
+  const overrideFile = findExportOverride(job, deps.exportOverrides);
+  const zip = overrideFile !== undefined
+    ? await readOverrideZip(overrideFile)
+    : await deps.store.renderExport(
+      job.resources.map((resource) => ({
+        resource: resource.resource,
+        ...(resource.fields === undefined ? {} : { fields: resource.fields }),
+      })),
+    );
   // The corruptNextExport fault: a download cut short, so the End of Central Directory is missing.
   const content = job.corruptExport ? zip.subarray(0, Math.floor(zip.length / 2)) : zip;
   job.outputFiles = [deps.files.add(`${resolveExportDomain(job)}_export.zip`, 'export', content, finishedAt)];
@@ -76,9 +84,36 @@ export async function finishExportJob(job: JobRecord, deps: JobFinishDependencie
   for (const resource of job.resources) {
     resource.status = 'complete';
     resource.isComplete = true;
-    resource.stateDetails = `Duration: ${durationSeconds} seconds; ${deps.store.countRecords(resource.resource)} records exported`;
+    resource.stateDetails = overrideFile !== undefined
+      ? `Duration: ${durationSeconds} seconds; served from the export override ${overrideFile}`
+      : `Duration: ${durationSeconds} seconds; ${deps.store.countRecords(resource.resource)} records exported`;
   }
   job.status = 'complete';
+}
+
+/**
+ * The override zip when every resource of the job is overridden by the same file; undefined (render
+ * the store) when none is. A partial or split override cannot be served as one export file: an error.
+ */
+export function findExportOverride(job: Pick<JobRecord, 'resources'>, overrides: Readonly<Record<string, string>> | undefined): string | undefined {
+  if (overrides === undefined || job.resources.length === 0) return undefined;
+  const byResource = new Map(Object.entries(overrides).map(([name, file]) => [canonicalResourceKey(name), file]));
+  const files = job.resources.map((resource) => byResource.get(canonicalResourceKey(resource.resource)));
+  if (files.every((file) => file === undefined)) return undefined;
+  const distinct = new Set(files);
+  if (distinct.size !== 1 || files[0] === undefined) {
+    const names = job.resources.map((resource, index) => `${resource.resource} → ${files[index] ?? 'the store'}`).join(', ');
+    throw new Error(`Export overrides must cover every resource of the job with one zip (${names}); export the overridden resources in a job of their own`);
+  }
+  return files[0];
+}
+
+async function readOverrideZip(file: string): Promise<Buffer> {
+  try {
+    return await readFile(file);
+  } catch (error) {
+    throw new Error(`The export override ${file} cannot be read: ${describeError(error)}; check the emulator's exportOverrides option`, { cause: error });
+  }
 }
 
 function canonicalResourceKey(name: string): string {

@@ -11,7 +11,7 @@ import type { FaultController } from './emulator-faults.ts';
 import { EmulatorHttpError } from './emulator-errors.ts';
 import { formatJobView, matchesJobFilter, parseJobFilter } from './emulator-job-views.ts';
 import type { JobKind, JobRecord, JobResourceRecord } from './emulator-job-views.ts';
-import { finishExportJob, finishImportJob, markJobErrored } from './emulator-job-finish.ts';
+import { finishExportJob, finishImportJob, markJobErrored, type JobFinishDependencies } from './emulator-job-finish.ts';
 
 export interface CreateJobRequest {
   readonly name?: string;
@@ -34,7 +34,7 @@ export interface PersistedJobs {
   readonly jobs: readonly JobRecord[];
 }
 
-export interface JobEngineDependencies {
+export interface JobEngineDependencies extends JobFinishDependencies {
   readonly clock: Clock;
   readonly logger: Logger;
   readonly store: TenantStore;

@@ -22,6 +22,7 @@ export interface EmulatorTenantOptions {
   readonly stateFile?: string;
   readonly seedZips?: readonly string[];
   readonly faults?: Partial<EmulatorFaults>;
+  readonly exportOverrides?: Readonly<Record<string, string>>;
 }
 
 export interface EmulatorTenant {
@@ -49,7 +50,8 @@ export async function assembleEmulatorTenant(options: EmulatorTenantOptions): Pr
   let saver: StateSaver | undefined;
   const markChanged = (): void => saver?.markChanged();
   const jobs = createJobEngine(
-    { clock, logger, store, files, faults, tenantId: settings.tenantId, defaultJobStepMs: settings.jobStepMs, exportFilesDelayMs: settings.exportFilesDelayMs, onChange: markChanged },
+    { clock, logger, store, files, faults, tenantId: settings.tenantId, defaultJobStepMs: settings.jobStepMs, exportFilesDelayMs: settings.exportFilesDelayMs, onChange: markChanged,
+      ...(options.exportOverrides === undefined ? {} : { exportOverrides: options.exportOverrides }) },
     restored?.jobs,
   );
   if (stateFile !== undefined) {

@@ -46,6 +46,12 @@ export interface EmulatorOptions {
   /** JSON file: data, files and jobs survive restarts (written atomically). */
   stateFile?: string;
   faults?: Partial<EmulatorFaults>;
+  /**
+   * Resource name (case-insensitive) → path of a Kibo-format zip: an export job whose resources are all
+   * overridden returns that file's bytes as its export file, read when the job finishes. For benchmarks:
+   * a million-row export is served without loading it into the emulator's store.
+   */
+  exportOverrides?: Readonly<Record<string, string>>;
   clock?: Clock;
   logger?: Logger;
 }
@@ -80,6 +86,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     ...(options.stateFile === undefined ? {} : { stateFile: options.stateFile }),
     ...(options.seedZips === undefined ? {} : { seedZips: options.seedZips }),
     ...(options.faults === undefined ? {} : { faults: options.faults }),
+    ...(options.exportOverrides === undefined ? {} : { exportOverrides: options.exportOverrides }),
   });
   let requestCount = 0;
   let baseUrl = '';
