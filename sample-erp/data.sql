@@ -41,10 +41,10 @@ select 'Main Catalog', sku, sellable,
        case when sku like '0001%' then '{KITCHEN,GIFTS}'::text[] else '{STATIONERY}'::text[] end
 from erp.items;
 
-insert into erp.price_lists (code, name, enabled, all_sites, description) values
-  ('RETAIL-US', 'Retail (US)', true, true, 'Default US prices'),
-  ('RETAIL-CA', 'Retail (Canada)', true, true, 'Prix de détail, Canada'),
-  ('WHOLESALE-EU', 'Wholesale, EU', true, false, 'Tiered B2B prices; "net" of VAT');
+insert into erp.price_lists (code, name, enabled, all_sites, sites, description) values
+  ('RETAIL-US', 'Retail (US)', true, true, '100001', 'Default US prices'),
+  ('RETAIL-CA', 'Retail (Canada)', true, true, '100001', 'Prix de détail, Canada'),
+  ('WHOLESALE-EU', 'Wholesale, EU', true, false, '100001,100002', 'Tiered B2B prices; "net" of VAT');
 
 insert into erp.price_list_items (price_list, sku, currency, starts_at, ends_at, msrp, cost)
 select pl.code, i.sku, pl.currency, timestamptz '2026-01-01 00:00:00+00',

@@ -46,7 +46,7 @@ create table erp.price_lists (
   name           text not null,
   enabled        boolean not null default true,
   all_sites      boolean not null default true,
-  sites          text not null default '',
+  sites          text not null,             -- comma-separated Kibo site ids
   description    text
 );
 

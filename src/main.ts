@@ -1,10 +1,20 @@
 // Wires the CLI: builds the program, registers one command per file in cli/, maps errors to exit codes.
 import { Command, CommanderError } from 'commander';
 import { registerEmulatorCommand } from './cli/emulator-command.ts';
+import { registerMigrateCommand } from './cli/migrate-command.ts';
+import { registerRunCommand } from './cli/run-command.ts';
+import { registerStatusCommand } from './cli/status-command.ts';
+import { registerValidateCommand } from './cli/validate-command.ts';
 import { EXIT_CODES, type CliContext, type CommandRegistrar, type ExitCode } from './cli/cli-context.ts';
 import { ConfigurationError, describeError } from './support/errors.ts';
 
-const COMMANDS: readonly CommandRegistrar[] = [registerEmulatorCommand];
+const COMMANDS: readonly CommandRegistrar[] = [
+  registerRunCommand,
+  registerValidateCommand,
+  registerStatusCommand,
+  registerMigrateCommand,
+  registerEmulatorCommand,
+];
 
 export async function runCli(argv: readonly string[]): Promise<number> {
   let exitCode: ExitCode = EXIT_CODES.ok;

@@ -155,3 +155,32 @@ function deepFreeze<T>(value: T): T {
   }
   return value;
 }
+
+/**
+ * The few settings `kibo-sync validate` needs, without demanding Kibo credentials: the mappings
+ * directory, and the ERP URL when one is configured (to check queries against it).
+ */
+export function loadValidationSettings(
+  overrides: SettingsOverrides = {},
+  env: NodeJS.ProcessEnv = process.env,
+): { readonly mappingsDir: string; readonly erpDatabaseUrl?: string } {
+  const raw = readRaw(env, overrides);
+  const erp = raw.ERP_DATABASE_URL === undefined ? undefined : postgresUrl.safeParse(raw.ERP_DATABASE_URL);
+  if (erp && !erp.success) {
+    throw new ConfigurationError('kibo-sync cannot validate: fix these settings:', [`ERP_DATABASE_URL is invalid: ${erp.error.issues[0]?.message}`]);
+  }
+  return Object.freeze({ mappingsDir: raw.MAPPINGS_DIR ?? './mappings', ...(erp ? { erpDatabaseUrl: erp.data } : {}) });
+}
+
+/** The state database URL alone (STATE_DATABASE_URL, else ERP_DATABASE_URL), for status and migrate. */
+export function loadStateDatabaseUrl(overrides: SettingsOverrides = {}, env: NodeJS.ProcessEnv = process.env): string {
+  const raw = readRaw(env, overrides);
+  const url = raw.STATE_DATABASE_URL ?? raw.ERP_DATABASE_URL;
+  const parsed = postgresUrl.safeParse(url);
+  if (url === undefined || !parsed.success) {
+    throw new ConfigurationError('kibo-sync needs its state database:', [
+      url === undefined ? 'STATE_DATABASE_URL (or ERP_DATABASE_URL) is not set' : `STATE_DATABASE_URL is invalid: ${parsed.error?.issues[0]?.message}`,
+    ]);
+  }
+  return parsed.data;
+}

@@ -1,0 +1,43 @@
+// What the commands that touch databases and Kibo share: settings, logger, clock, the state DB
+// (migrated), the ERP pool and the Kibo client, opened once and closed together.
+import type { Knex } from 'knex';
+import type pg from 'pg';
+import { loadSettings, type Settings, type SettingsOverrides } from '../config/load-settings.ts';
+import { createErpPool } from '../erp/read-erp-rows.ts';
+import { createKiboClient, type KiboClient } from '../kibo/kibo-client.ts';
+import { closeStateDb, createStateDb, migrateState } from '../state/index.ts';
+import { createSystemClock, type Clock } from '../support/clock.ts';
+import { createLogger, type Logger } from '../support/logger.ts';
+import type { CliContext } from './cli-context.ts';
+
+export interface CommandRuntime {
+  readonly settings: Settings;
+  readonly logger: Logger;
+  readonly clock: Clock;
+  readonly db: Knex;
+  readonly erpPool: pg.Pool;
+  readonly kibo: KiboClient;
+  close(): Promise<void>;
+}
+
+export async function openCommandRuntime(context: CliContext, overrides: SettingsOverrides): Promise<CommandRuntime> {
+  const settings = loadSettings(overrides);
+  const logger = createLogger({ level: settings.logLevel, destination: context.stderr });
+  const clock = createSystemClock();
+  const db = createStateDb(settings.stateDatabaseUrl, { applicationName: 'kibo-sync state' });
+  const erpPool = createErpPool(settings.erpDatabaseUrl);
+  try {
+    await migrateState(db);
+  } catch (error) {
+    await Promise.allSettled([closeStateDb(db), erpPool.end()]);
+    throw new Error(`cannot prepare the state schema kibo_sync on STATE_DATABASE_URL: ${(error as Error).message}`, { cause: error });
+  }
+  const kibo = createKiboClient({ ...settings.kibo }, { clock, logger });
+  return {
+    settings, logger, clock, db, erpPool, kibo,
+    close: async () => {
+      await Promise.allSettled([closeStateDb(db), erpPool.end()]);
+      logger.flush();
+    },
+  };
+}

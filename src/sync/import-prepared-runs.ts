@@ -1,0 +1,116 @@
+// Stage 5: the prepared CSVs of one domain go to Kibo in one zip and one import job, in the registry's
+// import order. The job id is recorded for every run it carries BEFORE polling, so a crash never
+// leads to a second import of the same rows: the next start adopts the job instead.
+import { createReadStream } from 'node:fs';
+import { JobDeadlineError, findLogFile, waitForJob } from '../kibo/kibo-jobs.ts';
+import { parseImportLog, type ImportLogRow } from '../kibo/import-log.ts';
+import { writeZip } from '../kibo/kibo-zip.ts';
+import { normalizeHeader, sortByImportOrder } from '../kibo/resources/resource-registry.ts';
+import { KIBO_JOB_FORMAT, type KiboJob } from '../kibo/wire-types.ts';
+import { recordKiboJob, updateKiboJob } from '../state/index.ts';
+import { describeError } from '../support/errors.ts';
+import { toContextOverride, type PreparedRun } from './prepare-sync-run.ts';
+import type { SyncDeps } from './sync-deps.ts';
+
+export interface ImportOutcome {
+  readonly jobId?: string;
+  readonly state: 'complete' | 'errored' | 'stuck';
+  readonly job?: KiboJob;
+  /** This run's rows of the job log. */
+  readonly logRows: readonly ImportLogRow[];
+  /** Whether this run's resource finished complete (the job may carry others). */
+  readonly resourceComplete: boolean;
+  readonly error?: string;
+  readonly bytesUploaded: number;
+}
+
+type Uploading = PreparedRun & { readonly upload: NonNullable<PreparedRun['upload']> };
+
+/** Imports a batch (same domain and context, distinct resources); one outcome per prepared run, in order. */
+export async function importPreparedRuns(deps: SyncDeps, batch: readonly Uploading[]): Promise<ImportOutcome[]> {
+  const ordered = sortByImportOrder(batch.map((prepared) => ({ resource: prepared.context.mapping.resource, prepared })));
+  const first = ordered[0]!.prepared;
+  const zip = await writeZip(
+    ordered.map(({ resource, prepared }) => ({ name: resource.fileName, content: createReadStream(prepared.upload.rows.writer.path) })),
+    { date: new Date(deps.clock.now()) },
+  );
+  const zipPath = await first.context.dir.writeBytes('upload.zip', zip);
+  for (const prepared of batch) prepared.context.files.uploadZip = zipPath;
+  const runIds = batch.map((prepared) => prepared.context.run.id);
+  for (const prepared of batch) prepared.context.assertCanContinue();
+  const uploaded = await deps.kibo.uploadFile(`kibo-sync-runs-${runIds.join('-')}.zip`, zip);
+  const contextOverride = toContextOverride(first.context.mapping);
+  const request = {
+    name: `kibo-sync ${batch.map((prepared) => prepared.context.mapping.sync).join(', ')} (runs ${runIds.join(', ')})`,
+    domain: first.context.mapping.resource.domain,
+    resources: ordered.map(({ resource, prepared }) => ({ resource: resource.name, format: KIBO_JOB_FORMAT, deleteOmitted: prepared.upload.deleteOmitted })),
+    files: [uploaded],
+    ...(contextOverride ? { contextOverride } : {}),
+  };
+  for (const prepared of batch) prepared.context.assertCanContinue();
+  const created = await deps.kibo.createImportJob(request);
+  const createdAt = new Date(deps.clock.now());
+  for (const runId of runIds) {
+    await recordKiboJob(deps.db, { id: created.id, runId, kind: 'import', status: created.status ?? 'pending', uploadFileId: uploaded.id ?? undefined, request, createdAt });
+  }
+  const finished = await pollImportJob(deps, created.id);
+  const logRows = finished.job ? await readAndKeepLog(deps, finished.job, first) : [];
+  const csvBytes = batch.map((prepared) => prepared.upload.rows.writer.bytes);
+  const totalCsvBytes = csvBytes.reduce((sum, bytes) => sum + bytes, 0) || 1;
+  // The zip is shared: each run is charged its CSV's share of it, so per-run bytes add up to what was sent.
+  return batch.map((prepared, index) =>
+    outcomeFor(prepared, created.id, finished, logRows, batch.length, Math.round((zip.length * csvBytes[index]!) / totalCsvBytes)),
+  );
+}
+
+/** Polls an import job (new, or adopted after a restart) to its end, keeping its state row current. */
+export async function pollImportJob(deps: SyncDeps, jobId: string): Promise<{ state: ImportOutcome['state']; job?: KiboJob; error?: string }> {
+  try {
+    const { job, state } = await waitForJob(deps.kibo, 'import', jobId, {
+      clock: deps.clock,
+      pollIntervalMs: deps.timings.pollIntervalMs,
+      maxPollIntervalMs: deps.timings.maxPollIntervalMs,
+      deadlineMs: deps.timings.jobDeadlineMs,
+      ...(deps.signal ? { signal: deps.signal } : {}),
+    });
+    const logFile = findLogFile(job);
+    await updateKiboJob(deps.db, jobId, { status: job.status ?? state, finishedAt: new Date(deps.clock.now()), ...(logFile?.id ? { logFileId: logFile.id } : {}) });
+    return { state, job, ...(state === 'errored' ? { error: `Kibo import job ${jobId} ended ${job.status ?? 'errored'}: ${job.statusMessage ?? 'no message'}` } : {}) };
+  } catch (error) {
+    if (!(error instanceof JobDeadlineError)) throw error;
+    // The job may still finish in Kibo: leave it open (finished_at null) so the next start adopts it.
+    await updateKiboJob(deps.db, jobId, { status: 'stuck', lastPolledAt: new Date(deps.clock.now()) });
+    return { state: 'stuck', error: describeError(error) };
+  }
+}
+
+async function readAndKeepLog(deps: SyncDeps, job: KiboJob, keeper: PreparedRun): Promise<ImportLogRow[]> {
+  const logFile = findLogFile(job);
+  if (!logFile?.id) return [];
+  const bytes = await deps.kibo.downloadFile(logFile.id);
+  keeper.context.files.kiboLog = await keeper.context.dir.writeBytes('kibo-import-log.zip', bytes);
+  return parseImportLog(bytes);
+}
+
+function outcomeFor(
+  prepared: PreparedRun,
+  jobId: string,
+  finished: { state: ImportOutcome['state']; job?: KiboJob; error?: string },
+  logRows: readonly ImportLogRow[],
+  batchSize: number,
+  bytes: number,
+): ImportOutcome {
+  const resource = prepared.context.mapping.resource;
+  const own = logRows.filter((row) => (batchSize === 1 && row.resource === '') || normalizeHeader(row.resource).replace(/\.csv$/, '') === normalizeHeader(resource.name));
+  const resourceState = finished.job?.resources.find((entry) => normalizeHeader(entry.resource ?? '') === normalizeHeader(resource.name));
+  const resourceErrored = resourceState !== undefined && /error|fail/i.test(resourceState.status ?? '');
+  return {
+    jobId,
+    ...(finished.job ? { job: finished.job } : {}),
+    state: finished.state,
+    logRows: own,
+    resourceComplete: finished.state === 'complete' && !resourceErrored,
+    ...(finished.error ? { error: finished.error } : resourceErrored ? { error: `Kibo rejected resource ${resource.name}: ${resourceState?.stateDetails ?? resourceState?.status}` } : {}),
+    bytesUploaded: bytes,
+  };
+}

@@ -1,0 +1,198 @@
+// Stages 1–4 of one sync's run: export what Kibo has, read what the ERP says, diff by key, plan, and
+// write the CSV to upload. Nothing is sent to Kibo here except the export request; the plan decides
+// whether the import stage runs at all.
+import { randomBytes } from 'node:crypto';
+import { createKeyedDiffer, type KeyedDiffer } from '../diff/compute-diff.ts';
+import { computePlan, type Plan } from '../diff/compute-plan.ts';
+import { describeSourceColumns, buildSourceSql } from '../erp/read-erp-rows.ts';
+import { runExport } from '../kibo/kibo-jobs.ts';
+import { KIBO_JOB_FORMAT, type ContextOverride } from '../kibo/wire-types.ts';
+import { assertSourceColumns, formatMappingProblems, type SyncMapping } from '../mapping/index.ts';
+import { findLastGoodRun, findPlan, loadOwnedKeys, recordKiboJob, savePlan, approvePlan, consumeApproval } from '../state/index.ts';
+import type { RunRecord } from '../state/index.ts';
+import { ConfigurationError } from '../support/errors.ts';
+import { openCsvFileWriter } from './csv-file-writer.ts';
+import { readErpSide, type ErpSideOutcome } from './read-erp-side.ts';
+import { readKiboExportRows } from './read-kibo-export.ts';
+import type { RunDirectory } from './run-directory.ts';
+import type { StageTimer } from './stage-timer.ts';
+import type { AssertCanContinue, RunOptions, SyncDeps } from './sync-deps.ts';
+import { createKeyEncoder, type KeyEncoder } from './sync-keys.ts';
+import { appendWrittenRow, createWrittenRows, type WrittenRows } from './written-rows.ts';
+
+export interface RunContext {
+  readonly deps: SyncDeps;
+  readonly mapping: SyncMapping;
+  readonly run: RunRecord;
+  readonly dir: RunDirectory;
+  readonly options: RunOptions;
+  readonly stages: StageTimer;
+  readonly assertCanContinue: AssertCanContinue;
+  /** Audit files written so far, by role. */
+  readonly files: Record<string, string>;
+}
+
+export interface PreparedRun {
+  readonly context: RunContext;
+  readonly plan: Plan;
+  readonly planId: string;
+  readonly exported: number;
+  readonly erp: ErpSideOutcome;
+  readonly counts: Readonly<Record<'added' | 'changed' | 'unchanged' | 'removed', number>>;
+  /** What to import: absent when the plan sends nothing, is blocked, or the run is a dry run. */
+  readonly upload?: { readonly rows: WrittenRows; readonly deleteOmitted: boolean };
+}
+
+export async function prepareSyncRun(context: RunContext): Promise<PreparedRun> {
+  const { mapping, stages } = context;
+  await assertQueryColumns(context);
+  const zip = await stages.time('export', () => exportKiboSide(context));
+  const encodeRowKey = createKeyEncoder(mapping);
+  const differ = createKeyedDiffer(mapping.fields.map((field) => field.spec));
+  const exported = await stages.time('read-kibo', () => loadKiboSide(context, zip, differ, encodeRowKey));
+  const header = mapping.fields.map((field) => field.header);
+  const delta = createWrittenRows(await openCsvFileWriter(context.dir.file('upload-delta.csv'), header));
+  const snapshot =
+    mapping.deletes === 'mirror'
+      ? createWrittenRows(await openCsvFileWriter(context.dir.file('upload-snapshot.csv'), header))
+      : undefined;
+  const erp = await stages.time('read-erp', () =>
+    readErpSide(context.deps, {
+      mapping, runId: context.run.id, differ, encodeRowKey, resync: context.options.resync, delta,
+      ...(snapshot ? { snapshot } : {}),
+    }),
+  );
+  const removedKeys = [...differ.finishRemoved()];
+  const { plan, planId } = await stages.time('plan', () => planRun(context, differ, erp, removedKeys));
+  if (plan.action === 'snapshot' && snapshot) {
+    const carry = new Set(removedKeys.filter((key) => !plan.deleteKeys.includes(key)));
+    await stages.time('write', () => carryUnownedKiboRows(zip, mapping, encodeRowKey, carry, snapshot));
+  }
+  await delta.writer.close();
+  await snapshot?.writer.close();
+  const counts = { ...differ.counts };
+  return { context, plan, planId, exported, erp, counts, ...chooseUpload(context, plan, delta, snapshot) };
+}
+
+function chooseUpload(context: RunContext, plan: Plan, delta: WrittenRows, snapshot?: WrittenRows): Pick<PreparedRun, 'upload'> {
+  context.files.deltaCsv = delta.writer.path;
+  if (snapshot) context.files.snapshotCsv = snapshot.writer.path;
+  if (context.options.dryRun) return {};
+  if (plan.action === 'delta' && delta.keys.length > 0) return { upload: { rows: delta, deleteOmitted: false } };
+  if (plan.action === 'snapshot' && snapshot) return { upload: { rows: snapshot, deleteOmitted: true } };
+  return {};
+}
+
+async function assertQueryColumns(context: RunContext): Promise<void> {
+  const { mapping, deps } = context;
+  const source = mapping.source.kind === 'query' ? { query: mapping.source.query } : { table: mapping.source.table };
+  const columns = await describeSourceColumns(deps.erpPool, buildSourceSql(source));
+  const problems = assertSourceColumns(mapping, columns);
+  if (problems.length > 0) {
+    throw new ConfigurationError(`mapping ${mapping.file} does not fit its ERP query:\n${formatMappingProblems(problems)}`);
+  }
+}
+
+export function toContextOverride(mapping: SyncMapping): ContextOverride | undefined {
+  const context = mapping.context;
+  if (context === undefined) return undefined;
+  return {
+    locale: context.locale,
+    currency: context.currency,
+    masterCatalog: context.masterCatalog,
+    catalog: context.catalog,
+    site: context.site,
+  };
+}
+
+async function exportKiboSide(context: RunContext): Promise<Buffer> {
+  const { deps, mapping, run } = context;
+  const contextOverride = toContextOverride(mapping);
+  const request = {
+    name: `kibo-sync ${mapping.sync} export (run ${run.id})`,
+    domain: mapping.resource.domain,
+    resources: [{ resource: mapping.resource.name, format: KIBO_JOB_FORMAT, fields: mapping.fields.map((field) => field.name) }],
+    ...(contextOverride ? { contextOverride } : {}),
+  };
+  context.assertCanContinue();
+  let jobId: string | undefined;
+  const zip = await runExport(deps.kibo, request, {
+    clock: deps.clock,
+    pollIntervalMs: deps.timings.pollIntervalMs,
+    maxPollIntervalMs: deps.timings.maxPollIntervalMs,
+    deadlineMs: deps.timings.jobDeadlineMs,
+    exportFilesTimeoutMs: deps.timings.exportFilesTimeoutMs,
+    ...(deps.signal ? { signal: deps.signal } : {}),
+    onJobCreated: (job) => {
+      jobId = job.id;
+    },
+  });
+  if (jobId !== undefined) {
+    await recordKiboJob(deps.db, { id: jobId, runId: run.id, kind: 'export', status: 'complete', request, createdAt: new Date(deps.clock.now()) });
+  }
+  context.files.kiboExport = await context.dir.writeBytes('kibo-export.zip', zip);
+  return zip;
+}
+
+async function loadKiboSide(context: RunContext, zip: Buffer, differ: KeyedDiffer, encodeRowKey: KeyEncoder): Promise<number> {
+  let exported = 0;
+  let unkeyed = 0;
+  for await (const row of readKiboExportRows(zip, context.mapping, encodeRowKey)) {
+    exported += 1;
+    if (row.key === undefined) unkeyed += 1;
+    else differ.addKibo(row.key, row.cells);
+  }
+  if (unkeyed > 0) {
+    context.deps.logger.warn({ sync: context.mapping.sync, unkeyed }, `${unkeyed} Kibo rows have a blank key field and were ignored`);
+  }
+  return exported;
+}
+
+async function carryUnownedKiboRows(zip: Buffer, mapping: SyncMapping, encodeRowKey: KeyEncoder, carry: ReadonlySet<string>, snapshot: WrittenRows): Promise<void> {
+  if (carry.size === 0) return;
+  for await (const row of readKiboExportRows(zip, mapping, encodeRowKey)) {
+    if (row.key !== undefined && carry.has(row.key)) await appendWrittenRow(snapshot, row.key, row.cells, true);
+  }
+}
+
+async function planRun(context: RunContext, differ: KeyedDiffer, erp: ErpSideOutcome, removedKeys: string[]): Promise<{ plan: Plan; planId: string }> {
+  const { deps, mapping, run } = context;
+  const lastGood = await findLastGoodRun(deps.db, mapping.sync);
+  const approvedPlanHash = await loadApproval(context);
+  // A rejected row whose key could not be read might be any Kibo row: none of the removed keys is safe then.
+  const rejectedKeys = erp.unkeyedRejections > 0 ? new Set([...erp.rejectedKeys, ...removedKeys]) : erp.rejectedKeys;
+  const plan = computePlan({
+    deletes: mapping.deletes,
+    counts: differ.counts,
+    sourceCount: erp.sourceCount,
+    sourceFailed: erp.sourceError !== undefined,
+    removedKeys,
+    ownedKeys: removedKeys.length > 0 ? await loadOwnedKeys(deps.db, mapping.sync) : new Set<string>(),
+    rejectedKeys,
+    lastGoodSourceCount: lastGood?.counts.source ?? null,
+    guards: mapping.guards,
+    resync: context.options.resync,
+    ...(approvedPlanHash ? { approvedPlanHash } : {}),
+  });
+  const planId = `plan_${run.id}_${randomBytes(4).toString('hex')}`;
+  const sampleKeys = plan.deleteKeys.slice(0, 20);
+  const now = new Date(deps.clock.now());
+  await savePlan(deps.db, { id: planId, runId: run.id, sync: mapping.sync, planHash: plan.planHash, action: plan.action, violations: plan.violations, sampleKeys, counts: { ...differ.counts, source: erp.sourceCount }, createdAt: now });
+  context.files.plan = await context.dir.writeJson('plan.json', { planId, ...plan, deleteKeys: plan.deleteKeys, sampleKeys });
+  if (plan.approved && context.options.approvePlanId) {
+    const consumed = await consumeApproval(deps.db, context.options.approvePlanId, run.id, now);
+    if (!consumed) throw new Error(`approval of plan ${context.options.approvePlanId} was already used by another run; review the new plan ${planId}`);
+  }
+  return { plan, planId };
+}
+
+async function loadApproval(context: RunContext): Promise<string | undefined> {
+  const { deps, mapping, options } = context;
+  if (options.approvePlanId === undefined) return undefined;
+  const plan = await findPlan(deps.db, options.approvePlanId);
+  if (!plan || plan.sync !== mapping.sync) {
+    throw new ConfigurationError(`plan ${options.approvePlanId} is not a plan of sync "${mapping.sync}"; see \`kibo-sync status ${mapping.sync}\``);
+  }
+  if (!plan.approval) await approvePlan(deps.db, plan.id, new Date(deps.clock.now()));
+  return plan.planHash;
+}

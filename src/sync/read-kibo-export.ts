@@ -1,0 +1,73 @@
+// Reads the resource's CSV out of a Kibo export zip, row by row, aligned with the mapping's fields
+// (headers matched the way Kibo spells them in each file), with each row's normalized key.
+import { readKiboCsv, type CsvRecord } from '../csv/kibo-csv-reader.ts';
+import { readZipEntries } from '../kibo/kibo-zip.ts';
+import { matchHeader } from '../kibo/resources/resource-registry.ts';
+import type { SyncMapping } from '../mapping/index.ts';
+import type { KeyEncoder } from './sync-keys.ts';
+
+export interface KiboExportRow {
+  /** undefined when a key cell is blank: such a row cannot be matched and is reported. */
+  readonly key: string | undefined;
+  /** Raw export texts aligned with mapping.fields; '' where Kibo has no value. */
+  readonly cells: readonly string[];
+  readonly rowNumber: number;
+}
+
+export class KiboExportFormatError extends Error {
+  override readonly name = 'KiboExportFormatError';
+}
+
+export async function* readKiboExportRows(
+  zip: Buffer,
+  mapping: SyncMapping,
+  encodeRowKey: KeyEncoder,
+): AsyncGenerator<KiboExportRow> {
+  const wanted = mapping.resource.fileName.toLowerCase();
+  for await (const entry of readZipEntries(zip)) {
+    const baseName = entry.name.split('/').pop()!.toLowerCase();
+    if (baseName !== wanted) {
+      entry.stream.resume(); // not ours: drain it so the next entry can be read
+      continue;
+    }
+    yield* readRows(readKiboCsv(entry.stream, { source: `Kibo export ${entry.name}` }), mapping, encodeRowKey, entry.name);
+    return;
+  }
+  throw new KiboExportFormatError(
+    `Kibo's export zip has no ${mapping.resource.fileName}; the export job did not include resource ${mapping.resource.name}.`,
+  );
+}
+
+async function* readRows(
+  records: AsyncGenerator<CsvRecord>,
+  mapping: SyncMapping,
+  encodeRowKey: KeyEncoder,
+  entryName: string,
+): AsyncGenerator<KiboExportRow> {
+  const first = await records.next();
+  if (first.done) throw new KiboExportFormatError(`Kibo export ${entryName} is empty (not even a header).`);
+  const columnOfField = alignColumns(first.value.values, mapping, entryName);
+  const keyColumns = mapping.keyFieldIndexes.map((index) => columnOfField[index]!);
+  for await (const record of records) {
+    const values = record.values;
+    const cells = columnOfField.map((column) => values[column] ?? '');
+    yield { key: encodeRowKey(keyColumns.map((column) => values[column])), cells, rowNumber: record.rowNumber };
+  }
+}
+
+/** Export column index of each mapped field; every mapped field must be there (we asked for them). */
+function alignColumns(header: readonly string[], mapping: SyncMapping, entryName: string): number[] {
+  const match = matchHeader(mapping.resource, header);
+  const columnByField = new Map<string, number>();
+  for (const column of match.columns) {
+    if (column.field !== undefined && !columnByField.has(column.field.name)) columnByField.set(column.field.name, column.index);
+  }
+  const missing = mapping.fields.filter((field) => !columnByField.has(field.name)).map((field) => field.name);
+  if (missing.length > 0) {
+    throw new KiboExportFormatError(
+      `Kibo export ${entryName} has no column for ${missing.join(', ')} although the export asked for ` +
+        `${missing.length === 1 ? 'it' : 'them'}; its header is: ${header.join(', ')}`,
+    );
+  }
+  return mapping.fields.map((field) => columnByField.get(field.name)!);
+}

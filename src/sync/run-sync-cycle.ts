@@ -1,0 +1,174 @@
+// One cycle: the given syncs in `after:` order, each under its advisory lock. Syncs of one level
+// that share a domain import in one job; a child does not run when a parent in the cycle did not
+// succeed. A failing sync is recorded and never stops the others.
+import type { SyncMapping } from '../mapping/index.ts';
+import { SyncLockLostError, tryAcquireSyncLock, type SyncLock } from '../scheduler/sync-lock.ts';
+import { startRun } from '../state/index.ts';
+import { describeError } from '../support/errors.ts';
+import { closeRun, countRun, recordImportOutcome, type RunEnding } from './finish-sync-run.ts';
+import { importPreparedRuns, type ImportOutcome } from './import-prepared-runs.ts';
+import { prepareSyncRun, type PreparedRun, type RunContext } from './prepare-sync-run.ts';
+import { createRunDirectory } from './run-directory.ts';
+import { createStageTimer } from './stage-timer.ts';
+import type { RunOptions, SyncDeps } from './sync-deps.ts';
+import type { SyncRunSummary } from './sync-summary.ts';
+
+export interface SyncCycleDeps extends SyncDeps {
+  /** Where the per-sync advisory locks are taken (the state database). */
+  readonly lockDatabaseUrl: string;
+}
+
+interface Started {
+  readonly context: RunContext;
+  readonly lock: SyncLock;
+  prepared?: PreparedRun;
+  ending?: RunEnding;
+}
+
+export async function runSyncCycle(deps: SyncCycleDeps, mappings: readonly SyncMapping[], options: RunOptions): Promise<SyncRunSummary[]> {
+  const summaries: SyncRunSummary[] = [];
+  const statusBySync = new Map<string, string>();
+  for (const level of orderByDependencies(mappings)) {
+    const started: Started[] = [];
+    for (const mapping of level) {
+      const blockedBy = mapping.after.filter((parent) => statusBySync.has(parent) && statusBySync.get(parent) !== 'succeeded');
+      const begun = await beginRun(deps, mapping, options, blockedBy, summaries);
+      if (begun) started.push(begun);
+    }
+    for (const run of started) await prepare(run);
+    await importReady(deps, started);
+    for (const run of started) {
+      const summary = await finish(run);
+      summaries.push(summary);
+    }
+    for (const summary of summaries) statusBySync.set(summary.sync, summary.status);
+  }
+  return summaries;
+}
+
+/** Levels of the `after:` graph restricted to this cycle (parents outside the cycle do not hold it). */
+export function orderByDependencies(mappings: readonly SyncMapping[]): SyncMapping[][] {
+  const inCycle = new Set(mappings.map((mapping) => mapping.sync));
+  const placed = new Set<string>();
+  const levels: SyncMapping[][] = [];
+  let remaining = [...mappings];
+  while (remaining.length > 0) {
+    const level = remaining.filter((mapping) => mapping.after.every((parent) => !inCycle.has(parent) || placed.has(parent)));
+    if (level.length === 0) throw new Error(`after: dependencies form a cycle among ${remaining.map((m) => m.sync).join(', ')}`);
+    for (const mapping of level) placed.add(mapping.sync);
+    levels.push(level);
+    remaining = remaining.filter((mapping) => !placed.has(mapping.sync));
+  }
+  return levels;
+}
+
+async function beginRun(deps: SyncCycleDeps, mapping: SyncMapping, options: RunOptions, blockedBy: string[], summaries: SyncRunSummary[]): Promise<Started | undefined> {
+  const lock = await tryAcquireSyncLock(deps.lockDatabaseUrl, mapping.sync);
+  if (!lock) {
+    deps.logger.warn({ sync: mapping.sync }, `sync ${mapping.sync} is running elsewhere (its lock is held); skipped`);
+    summaries.push(lockedSummary(mapping, deps));
+    return undefined;
+  }
+  const run = await startRun(deps.db, { sync: mapping.sync, trigger: options.trigger, resync: options.resync, dryRun: options.dryRun, startedAt: new Date(deps.clock.now()) });
+  const dir = await createRunDirectory(deps.dataDir, mapping.sync, run.id);
+  const context: RunContext = {
+    deps, mapping, run, dir, options,
+    stages: createStageTimer(deps.clock, mapping.sync, deps.observer),
+    assertCanContinue: () => {
+      lock.assertHeld();
+      deps.signal?.throwIfAborted();
+    },
+    files: {},
+  };
+  const begun: Started = { context, lock };
+  if (blockedBy.length > 0) begun.ending = { status: 'skipped', error: `not run: ${blockedBy.join(', ')} did not succeed in this cycle (after:)` };
+  return begun;
+}
+
+async function prepare(run: Started): Promise<void> {
+  if (run.ending) return;
+  try {
+    run.prepared = await prepareSyncRun(run.context);
+    const { plan } = run.prepared;
+    if (plan.action === 'blocked') {
+      run.ending = { status: 'blocked', prepared: run.prepared, error: `blocked: ${plan.violations.map((v) => v.message).join('; ')}. Plan ${run.prepared.planId}` };
+    } else if (run.context.options.dryRun) {
+      run.ending = { status: 'dry_run', prepared: run.prepared };
+    } else if (!run.prepared.upload) {
+      run.ending = { status: 'succeeded', prepared: run.prepared };
+    }
+  } catch (error) {
+    run.ending = failure(run, error);
+  }
+}
+
+async function importReady(deps: SyncDeps, started: Started[]): Promise<void> {
+  const ready = started.filter((run) => !run.ending && run.prepared?.upload);
+  for (const batch of groupForImport(ready)) {
+    let outcomes: ImportOutcome[];
+    try {
+      outcomes = await batch[0]!.context.stages.time('import', () =>
+        importPreparedRuns(deps, batch.map((run) => run.prepared as PreparedRun & { upload: NonNullable<PreparedRun['upload']> })),
+      );
+    } catch (error) {
+      for (const run of batch) run.ending = failure(run, error);
+      continue;
+    }
+    recordOutcomes(batch, outcomes);
+  }
+}
+
+function recordOutcomes(batch: Started[], outcomes: ImportOutcome[]): void {
+  for (const [index, run] of batch.entries()) {
+    const outcome = outcomes[index]!;
+    const status = outcome.state === 'stuck' ? 'stuck' : outcome.resourceComplete ? 'succeeded' : 'failed';
+    run.ending = { status, prepared: run.prepared!, imported: outcome, ...(outcome.error ? { error: outcome.error } : {}) };
+  }
+}
+
+/** Same domain and context, one CSV per resource: those can share an import job. */
+function groupForImport(ready: Started[]): Started[][] {
+  const groups: Started[][] = [];
+  for (const run of ready) {
+    const { mapping } = run.context;
+    const groupKey = `${mapping.resource.domain}|${JSON.stringify(mapping.context ?? {})}`;
+    const group = groups.find((candidate) => {
+      const head = candidate[0]!.context.mapping;
+      return `${head.resource.domain}|${JSON.stringify(head.context ?? {})}` === groupKey &&
+        candidate.every((member) => member.context.mapping.resource.name !== mapping.resource.name);
+    });
+    if (group) group.push(run);
+    else groups.push([run]);
+  }
+  return groups;
+}
+
+async function finish(run: Started): Promise<SyncRunSummary> {
+  const { context } = run;
+  try {
+    let ending = run.ending ?? failure(run, new Error('run ended without an outcome'));
+    let extra = { rejectedByKibo: 0, deleted: 0 };
+    if (ending.prepared && ending.imported) {
+      const { prepared, imported } = ending;
+      try {
+        extra = await context.stages.time('record', () => recordImportOutcome(prepared, imported));
+      } catch (error) {
+        ending = failure(run, error);
+      }
+    }
+    return await closeRun(context, ending, countRun(ending.prepared, extra));
+  } finally {
+    await run.lock.release();
+  }
+}
+
+function failure(run: Started, error: unknown): RunEnding {
+  const aborted = error instanceof SyncLockLostError || run.context.deps.signal?.aborted === true;
+  run.context.deps.logger.error({ err: error, sync: run.context.mapping.sync, runId: run.context.run.id }, `sync ${run.context.mapping.sync} failed`);
+  return { status: aborted ? 'aborted' : 'failed', error: describeError(error), ...(run.prepared ? { prepared: run.prepared } : {}) };
+}
+
+function lockedSummary(mapping: SyncMapping, deps: SyncDeps): SyncRunSummary {
+  const now = new Date(deps.clock.now()).toISOString();
+  return { sync: mapping.sync, resource: mapping.resource.name, status: 'locked', counts: {}, bytesUploaded: 0, stageDurationsMs: {}, violations: [], files: {}, error: 'another process holds this sync\'s lock', startedAt: now, finishedAt: now };
+}
