@@ -35,7 +35,10 @@ export async function importPreparedRuns(deps: SyncDeps, batch: readonly Uploadi
     { date: new Date(deps.clock.now()) },
   );
   const zipPath = await first.context.dir.writeBytes('upload.zip', zip);
-  for (const prepared of batch) prepared.context.files.uploadZip = zipPath;
+  for (const prepared of batch) {
+    prepared.context.files.uploadZip = zipPath;
+    prepared.context.files.uploadManifest = await writeUploadManifest(prepared, zipPath);
+  }
   const runIds = batch.map((prepared) => prepared.context.run.id);
   for (const prepared of batch) prepared.context.assertCanContinue();
   const uploaded = await deps.kibo.uploadFile(`kibo-sync-runs-${runIds.join('-')}.zip`, zip);
@@ -61,6 +64,36 @@ export async function importPreparedRuns(deps: SyncDeps, batch: readonly Uploadi
   return batch.map((prepared, index) =>
     outcomeFor(prepared, created.id, finished, logRows, batch.length, Math.round((zip.length * csvBytes[index]!) / totalCsvBytes)),
   );
+}
+
+export const UPLOAD_MANIFEST_FILE = 'upload-manifest.json';
+
+/** What a restarted process needs to finish this run from disk if it dies while Kibo imports. */
+export interface UploadManifest {
+  readonly sync: string;
+  readonly resource: string;
+  readonly csvPath: string;
+  readonly zipPath: string;
+  readonly deleteOmitted: boolean;
+  /** Data rows from the ERP; rows after them were carried unchanged from Kibo (not owned). */
+  readonly erpRows: number;
+  readonly planId: string;
+  readonly deleteKeys: number;
+}
+
+async function writeUploadManifest(prepared: Uploading, zipPath: string): Promise<string> {
+  const { rows } = prepared.upload;
+  const manifest: UploadManifest = {
+    sync: prepared.context.mapping.sync,
+    resource: prepared.context.mapping.resource.name,
+    csvPath: rows.writer.path,
+    zipPath,
+    deleteOmitted: prepared.upload.deleteOmitted,
+    erpRows: rows.carried.filter((carried) => !carried).length,
+    planId: prepared.planId,
+    deleteKeys: prepared.plan.deleteKeys.length,
+  };
+  return prepared.context.dir.writeJson(UPLOAD_MANIFEST_FILE, manifest);
 }
 
 /** Polls an import job (new, or adopted after a restart) to its end, keeping its state row current. */

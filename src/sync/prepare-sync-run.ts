@@ -65,7 +65,8 @@ export async function prepareSyncRun(context: RunContext): Promise<PreparedRun> 
   const removedKeys = [...differ.finishRemoved()];
   const { plan, planId } = await stages.time('plan', () => planRun(context, differ, erp, removedKeys));
   if (plan.action === 'snapshot' && snapshot) {
-    const carry = new Set(removedKeys.filter((key) => !plan.deleteKeys.includes(key)));
+    const deleting = new Set(plan.deleteKeys);
+    const carry = new Set(removedKeys.filter((key) => !deleting.has(key)));
     await stages.time('write', () => carryUnownedKiboRows(zip, mapping, encodeRowKey, carry, snapshot));
   }
   await delta.writer.close();
