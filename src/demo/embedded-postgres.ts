@@ -96,7 +96,9 @@ function listen(server: Server, port: number): Promise<void> {
 
 /** The open client connections, each a pglite-socket handler feeding the shared session queue. */
 class ConnectionSet {
-  readonly #handlers = new Map<PGLiteSocketHandler, Socket>();
+  readonly #handlers = new Set<PGLiteSocketHandler>();
+  /** Every accepted socket, refused ones included: server.close() waits for all of them. */
+  readonly #sockets = new Set<Socket>();
   #closing = false;
 
   constructor(
@@ -106,6 +108,10 @@ class ConnectionSet {
   ) {}
 
   accept(socket: Socket): void {
+    this.#sockets.add(socket);
+    socket.once('close', () => this.#sockets.delete(socket));
+    // A reset from a client must not crash the process; the handler (when attached) reports it on its own.
+    socket.on('error', () => undefined);
     if (this.#closing) {
       socket.destroy();
       return;
@@ -113,7 +119,8 @@ class ConnectionSet {
     if (this.#handlers.size >= this.maxConnections) {
       this.logger.warn({ maxConnections: this.maxConnections }, 'embedded Postgres refused a connection: too many');
       const message = `sorry, too many clients already: the embedded Postgres accepts ${this.maxConnections} connections`;
-      socket.end(encodeFatalError(SQLSTATE_TOO_MANY_CONNECTIONS, message));
+      // end() flushes the error; destroy() then frees the socket even if the client never closes its side.
+      socket.end(encodeFatalError(SQLSTATE_TOO_MANY_CONNECTIONS, message), () => socket.destroy());
       return;
     }
     const handler = new PGLiteSocketHandler({
@@ -121,7 +128,7 @@ class ConnectionSet {
       queryQueue: this.queue as unknown as PGLiteSocketHandlerOptions['queryQueue'],
       closeOnDetach: true,
     });
-    this.#handlers.set(handler, socket);
+    this.#handlers.add(handler);
     const forget = (): void => {
       this.#handlers.delete(handler);
     };
@@ -135,8 +142,8 @@ class ConnectionSet {
     this.#closing = true;
     const open = [...this.#handlers];
     this.#handlers.clear();
-    await Promise.all(open.map(([handler]) => handler.detach(true)));
+    await Promise.all(open.map((handler) => handler.detach(true)));
     // detach only ends sockets that are still writable; a half-closed one must not hold server.close() open.
-    for (const [, socket] of open) socket.destroy();
+    for (const socket of this.#sockets) socket.destroy();
   }
 }
