@@ -5,6 +5,7 @@ export { migrateState, rollbackState, listStateMigrationNames } from './state-mi
 export {
   startRun,
   finishRun,
+  recordRunDataDir,
   recordRunResource,
   listRunResources,
   findRun,

@@ -3,7 +3,7 @@
 // succeed. A failing sync is recorded and never stops the others.
 import type { SyncMapping } from '../mapping/index.ts';
 import { SyncLockLostError, tryAcquireSyncLock, type SyncLock } from '../scheduler/sync-lock.ts';
-import { startRun } from '../state/index.ts';
+import { recordRunDataDir, startRun } from '../state/index.ts';
 import { describeError } from '../support/errors.ts';
 import { closeRun, countRun, recordImportOutcome, type RunEnding } from './finish-sync-run.ts';
 import { importPreparedRuns, type ImportOutcome } from './import-prepared-runs.ts';
@@ -71,6 +71,7 @@ async function beginRun(deps: SyncCycleDeps, mapping: SyncMapping, options: RunO
   }
   const run = await startRun(deps.db, { sync: mapping.sync, trigger: options.trigger, resync: options.resync, dryRun: options.dryRun, startedAt: new Date(deps.clock.now()) });
   const dir = await createRunDirectory(deps.dataDir, mapping.sync, run.id);
+  await recordRunDataDir(deps.db, run.id, dir.path);
   const context: RunContext = {
     deps, mapping, run, dir, options,
     stages: createStageTimer(deps.clock, mapping.sync, deps.observer),

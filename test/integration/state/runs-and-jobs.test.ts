@@ -8,6 +8,7 @@ import {
   finishRun,
   listKiboJobs,
   listRunIdsOfJob,
+  recordRunDataDir,
   listRecentRuns,
   listRunResources,
   recordKiboJob,
@@ -92,6 +93,14 @@ describe('runs and Kibo jobs', () => {
     await expect(
       finishRun(state.db, run.id, { status: 'failed', finishedAt: at(), counts: { added: -1 } }),
     ).rejects.toThrow(/Run count "added" must be a whole number/);
+  });
+
+  it('records where a run keeps its files once it has an id', async () => {
+    const run = await startRun(state.db, { sync: 'files-dir', trigger: 'manual', resync: false, dryRun: false, startedAt: at() });
+    expect((await findRun(state.db, run.id))?.dataDir).toBeUndefined();
+    await recordRunDataDir(state.db, run.id, '/data/runs/files-dir/00000001');
+    expect((await findRun(state.db, run.id))?.dataDir).toBe('/data/runs/files-dir/00000001');
+    await expect(recordRunDataDir(state.db, 987_654, '/nowhere')).rejects.toThrow(/no such run/);
   });
 
   it('finds unfinished runs, the last good run and recent runs per sync', async () => {
