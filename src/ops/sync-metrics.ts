@@ -1,7 +1,7 @@
 // Prometheus metrics fed by the sync engine's observer hooks. Everything registers on the Registry passed
 // in (never prom-client's global one), so tests and several daemons in one process never share counters.
 import { Counter, Gauge, Histogram, collectDefaultMetrics, type Registry } from 'prom-client';
-import { RUN_COUNT_NAMES, type RunCounts } from '../state/index.ts';
+import { RUN_COUNT_NAMES, RUN_STATUSES, type RunCounts } from '../state/index.ts';
 import type { SyncObserver, SyncRunSummary, SyncStage } from '../sync/sync-summary.ts';
 
 /** Row classes as they appear in the `class` label (snake_case, Prometheus style). */
@@ -27,6 +27,11 @@ export const NO_HTTP_STATUS_LABEL = 'none';
 
 export interface SyncMetrics extends SyncObserver {
   readonly registry: Registry;
+  /**
+   * Starts every run-status series of these syncs at 0, so `increase(...)` sees the very first failure
+   * (a series that appears with value 1 has no increase). Call once at start with the configured syncs.
+   */
+  declareSyncs(syncs: readonly string[]): void;
   stageFinished(sync: string, stage: SyncStage, durationMs: number): void;
   runFinished(summary: SyncRunSummary): void;
   kiboCallRetried(info: { readonly reason: string; readonly status?: number }): void;
@@ -82,6 +87,13 @@ export function createSyncMetrics(registry: Registry): SyncMetrics {
 
   return {
     registry,
+    declareSyncs(syncs) {
+      for (const sync of syncs) {
+        for (const status of [...RUN_STATUSES, 'locked'] as const) {
+          if (status !== 'running') runs.inc({ sync, status }, 0);
+        }
+      }
+    },
     stageFinished(sync, stage, durationMs) {
       stageDuration.observe({ sync, stage }, Math.max(0, durationMs) / 1000);
     },

@@ -99,6 +99,19 @@ describe('createSyncMetrics', () => {
     expect(sampleLines(text, 'kibo_sync_uploaded_bytes_total')).toEqual(['kibo_sync_uploaded_bytes_total{sync="products"} 2000']);
   });
 
+  it('starts the run series of declared syncs at zero', async () => {
+    const registry = new Registry();
+    const metrics = createSyncMetrics(registry);
+    metrics.declareSyncs(['products']);
+    metrics.runFinished(summary({ status: 'failed' }));
+    const lines = sampleLines(await registry.metrics(), 'kibo_sync_runs_total');
+    expect(lines).toContain('kibo_sync_runs_total{sync="products",status="succeeded"} 0');
+    expect(lines).toContain('kibo_sync_runs_total{sync="products",status="locked"} 0');
+    expect(lines).toContain('kibo_sync_runs_total{sync="products",status="failed"} 1');
+    expect(lines.some((line) => line.includes('status="running"'))).toBe(false);
+    expect(lines).toHaveLength(8);
+  });
+
   it('puts process metrics on the registry passed in, not on the global one', async () => {
     const { register: globalRegistry } = await import('prom-client');
     const before = await globalRegistry.metrics();
