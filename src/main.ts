@@ -1,5 +1,6 @@
 // Wires the CLI: builds the program, registers one command per file in cli/, maps errors to exit codes.
 import { Command, CommanderError } from 'commander';
+import { registerDemoCommand } from './cli/demo-command.ts';
 import { registerEmulatorCommand } from './cli/emulator-command.ts';
 import { registerMigrateCommand } from './cli/migrate-command.ts';
 import { registerRunCommand } from './cli/run-command.ts';
@@ -14,6 +15,7 @@ const COMMANDS: readonly CommandRegistrar[] = [
   registerStatusCommand,
   registerMigrateCommand,
   registerEmulatorCommand,
+  registerDemoCommand,
 ];
 
 export async function runCli(argv: readonly string[]): Promise<number> {

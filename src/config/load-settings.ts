@@ -184,3 +184,16 @@ export function loadStateDatabaseUrl(overrides: SettingsOverrides = {}, env: Nod
   }
   return parsed.data;
 }
+
+/** What `kibo-sync demo` reads: nothing is required (an embedded Postgres stands in for the ERP). */
+export function loadDemoSettings(
+  overrides: SettingsOverrides = {},
+  env: NodeJS.ProcessEnv = process.env,
+): { readonly erpDatabaseUrl?: string; readonly dataDir: string; readonly logLevel: string } {
+  const raw = readRaw(env, overrides);
+  const erp = raw.ERP_DATABASE_URL === undefined ? undefined : postgresUrl.safeParse(raw.ERP_DATABASE_URL);
+  if (erp && !erp.success) {
+    throw new ConfigurationError('kibo-sync demo: fix these settings (or unset them):', [`ERP_DATABASE_URL is invalid: ${erp.error.issues[0]?.message}`]);
+  }
+  return Object.freeze({ ...(erp ? { erpDatabaseUrl: erp.data } : {}), dataDir: raw.DATA_DIR ?? './data', logLevel: raw.LOG_LEVEL ?? 'warn' });
+}
