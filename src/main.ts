@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { registerDemoCommand } from './cli/demo-command.ts';
 import { registerEmulatorCommand } from './cli/emulator-command.ts';
 import { registerMigrateCommand } from './cli/migrate-command.ts';
+import { registerReportCommand } from './cli/report-command.ts';
 import { registerRunCommand } from './cli/run-command.ts';
 import { registerStatusCommand } from './cli/status-command.ts';
 import { registerValidateCommand } from './cli/validate-command.ts';
@@ -14,6 +15,7 @@ const COMMANDS: readonly CommandRegistrar[] = [
   registerValidateCommand,
   registerStatusCommand,
   registerMigrateCommand,
+  registerReportCommand,
   registerEmulatorCommand,
   registerDemoCommand,
 ];

@@ -4,7 +4,8 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { EXIT_CODES, type CliContext } from './cli-context.ts';
-import { loadSettings } from '../config/load-settings.ts';
+import { loadStateDatabaseUrl } from '../config/load-settings.ts';
+import { addSettingsOptions, readSettingsOverrides } from './settings-options.ts';
 import { loadReportData, type ReportData } from '../report/load-report-data.ts';
 import { renderRunReport } from '../report/render-run-report.ts';
 import { closeStateDb, createStateDb, STATE_SCHEMA } from '../state/index.ts';
@@ -15,21 +16,20 @@ export const DEFAULT_REPORT_FILE = './kibo-sync-report.html';
 export const DEFAULT_REPORT_RUNS_PER_SYNC = 20;
 const UNDEFINED_TABLE_SQLSTATE = '42P01';
 
-interface ReportCommandFlags {
+interface ReportCommandFlags extends Record<string, unknown> {
   out: string;
   limit: string;
 }
 
 export function registerReportCommand(program: Command, context: CliContext): void {
-  program
+  const command = program
     .command('report')
     .description('Write an HTML report of recent runs, plans and rejected rows (reads the state database)')
     .option('--out <file>', 'where to write the report', DEFAULT_REPORT_FILE)
-    .option('--limit <n>', 'recent runs shown per sync', String(DEFAULT_REPORT_RUNS_PER_SYNC))
-    .action(async (flags: ReportCommandFlags) => {
+    .option('--limit <n>', 'recent runs shown per sync', String(DEFAULT_REPORT_RUNS_PER_SYNC));
+  addSettingsOptions(command).action(async (flags: ReportCommandFlags) => {
       const limitPerSync = parseLimit(flags.limit);
-      const settings = loadSettings();
-      const data = await loadReportDataFrom(settings.stateDatabaseUrl, limitPerSync);
+      const data = await loadReportDataFrom(loadStateDatabaseUrl(readSettingsOverrides(flags)), limitPerSync);
       const page = renderRunReport(data, { generatedAt: new Date(createSystemClock().now()) });
       const file = path.resolve(flags.out);
       await writeReportFile(file, page);
