@@ -1,0 +1,272 @@
+// After a crash, a restart or a shutdown mid-import, the daemon finishes what the last process left:
+// an import job recorded in state but not finished is adopted (polled to its end, never created again)
+// and every run it carries is finished from its files on disk; a run interrupted before its upload is
+// marked aborted. Each sync's lock is held while its runs are touched, so two replicas starting
+// together never finish the same run twice, and a run a live process is still doing is left alone.
+import { stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { findLogFile } from '../kibo/kibo-jobs.ts';
+import { parseImportLog, type ImportLogRow } from '../kibo/import-log.ts';
+import { normalizeHeader } from '../kibo/resources/resource-registry.ts';
+import type { KiboJob } from '../kibo/wire-types.ts';
+import type { SyncMapping } from '../mapping/index.ts';
+import { readPlanDeleteKeys, readUploadManifest, readUploadedRows, resolveRunDataDir, type UploadedRows } from '../scheduler/read-uploaded-rows.ts';
+import { tryAcquireSyncLock, type SyncLock } from '../scheduler/sync-lock.ts';
+import {
+  deleteKeyStates, findLastGoodRun, findOpenImportJobs, findPlan, findRun, findUnfinishedRuns, finishRun, listKiboJobs,
+  listRunIdsOfJob, recordRejectedRows, recordRunResource, upsertKeyStates,
+  type FinishedRunStatus, type KeyHash, type RunCounts, type RunRecord, type RunStatus,
+} from '../state/index.ts';
+import { describeError } from '../support/errors.ts';
+import type { UploadManifest } from './import-prepared-runs.ts';
+import { pollImportJob } from './import-prepared-runs.ts';
+import type { SyncCycleDeps } from './run-sync-cycle.ts';
+import type { SyncRunSummary } from './sync-summary.ts';
+
+export const INTERRUPTED_BEFORE_UPLOAD = 'interrupted before upload; the next tick starts afresh';
+
+/** Statuses of a run whose import may still be unrecorded: shutdown (aborted) and deadline (stuck) leave the job open. */
+const ADOPTABLE_RUN_STATUSES: ReadonlySet<RunStatus> = new Set(['running', 'stuck', 'aborted']);
+
+export interface ResumeReport {
+  readonly adoptedJobs: string[];
+  /** Runs finished from an adopted job. */
+  readonly finished: SyncRunSummary[];
+  /** Runs marked aborted because they stopped before their upload. */
+  readonly abortedRunIds: number[];
+  /** Syncs left alone because another process holds their lock (it is running them, or resuming them). */
+  readonly lockedSyncs: string[];
+}
+
+type JobEnd = Awaited<ReturnType<typeof pollImportJob>>;
+
+interface CarriedRun {
+  readonly run: RunRecord;
+  readonly runDir: string;
+  readonly manifest?: UploadManifest;
+  readonly manifestError?: string;
+}
+
+export async function resumeOpenImports(deps: SyncCycleDeps, mappings: readonly SyncMapping[]): Promise<ResumeReport> {
+  const report: ResumeReport = { adoptedJobs: [], finished: [], abortedRunIds: [], lockedSyncs: [] };
+  const mappingBySync = new Map(mappings.map((mapping) => [mapping.sync, mapping]));
+  for (const jobId of await listJobsToAdopt(deps)) {
+    await withSyncLocks(deps, await syncsOfJob(deps, jobId), report, () => adoptJob(deps, mappingBySync, jobId, report));
+  }
+  for (const run of await findUnfinishedRuns(deps.db)) {
+    if ((await listKiboJobs(deps.db, run.id)).some((job) => job.kind === 'import')) continue; // adopted above, or locked
+    await withSyncLocks(deps, [run.sync], report, () => abortIfStillRunning(deps, run.id, report));
+  }
+  return report;
+}
+
+/** Open import jobs, and import jobs of runs still marked running (the job row may be closed while the run is not). */
+async function listJobsToAdopt(deps: SyncCycleDeps): Promise<string[]> {
+  const ids = new Set((await findOpenImportJobs(deps.db)).map((job) => job.id));
+  for (const run of await findUnfinishedRuns(deps.db)) {
+    for (const job of await listKiboJobs(deps.db, run.id)) if (job.kind === 'import') ids.add(job.id);
+  }
+  return [...ids];
+}
+
+async function syncsOfJob(deps: SyncCycleDeps, jobId: string): Promise<string[]> {
+  const runs = await loadRuns(deps, await listRunIdsOfJob(deps.db, jobId));
+  return [...new Set(runs.map((run) => run.sync))].sort();
+}
+
+async function withSyncLocks(deps: SyncCycleDeps, syncs: readonly string[], report: ResumeReport, work: () => Promise<void>): Promise<void> {
+  const locks: SyncLock[] = [];
+  try {
+    for (const sync of syncs) {
+      const lock = await tryAcquireSyncLock(deps.lockDatabaseUrl, sync);
+      if (!lock) {
+        deps.logger.info({ sync }, `sync ${sync} is held by another process; leaving its unfinished runs to it`);
+        if (!report.lockedSyncs.includes(sync)) report.lockedSyncs.push(sync);
+        return;
+      }
+      locks.push(lock);
+    }
+    await work();
+  } finally {
+    for (const lock of locks) await lock.release();
+  }
+}
+
+async function loadRuns(deps: SyncCycleDeps, runIds: readonly number[]): Promise<RunRecord[]> {
+  const runs: RunRecord[] = [];
+  for (const id of runIds) {
+    const run = await findRun(deps.db, id);
+    if (run) runs.push(run);
+  }
+  return runs;
+}
+
+async function adoptJob(deps: SyncCycleDeps, mappingBySync: ReadonlyMap<string, SyncMapping>, jobId: string, report: ResumeReport): Promise<void> {
+  // Read under the locks: a replica that got here first has finished these runs already.
+  const runs = await loadRuns(deps, await listRunIdsOfJob(deps.db, jobId));
+  const pending = runs.filter((run) => ADOPTABLE_RUN_STATUSES.has(run.status));
+  deps.logger.info({ jobId, runIds: pending.map((run) => run.id) }, `adopting Kibo import job ${jobId} left open by an earlier process`);
+  const end = await pollImportJob(deps, jobId);
+  report.adoptedJobs.push(jobId);
+  if (pending.length === 0) return;
+  const carried = await Promise.all(pending.map((run) => loadCarriedRun(deps, run)));
+  const logRows = end.job ? await readAndKeepLog(deps, end.job, carried[0]!.runDir) : [];
+  const shares = await shareZipBytes(carried);
+  for (const [index, entry] of carried.entries()) {
+    try {
+      const summary = await finishAdoptedRun(deps, mappingBySync.get(entry.run.sync), entry, { jobId, end, logRows, batchSize: runs.length, bytes: shares[index]! });
+      report.finished.push(summary);
+    } catch (error) {
+      deps.logger.error({ err: error, sync: entry.run.sync, runId: entry.run.id, jobId }, `could not finish run ${entry.run.id} from job ${jobId}`);
+    }
+  }
+}
+
+async function loadCarriedRun(deps: SyncCycleDeps, run: RunRecord): Promise<CarriedRun> {
+  const runDir = resolveRunDataDir(deps.dataDir, run);
+  try {
+    return { run, runDir, manifest: await readUploadManifest(runDir) };
+  } catch (error) {
+    return { run, runDir, manifestError: describeError(error) };
+  }
+}
+
+async function readAndKeepLog(deps: SyncCycleDeps, job: KiboJob, runDir: string): Promise<ImportLogRow[]> {
+  const logFile = findLogFile(job);
+  if (!logFile?.id) return [];
+  const bytes = await deps.kibo.downloadFile(logFile.id);
+  await writeFile(path.join(runDir, 'kibo-import-log.zip'), bytes);
+  return parseImportLog(bytes);
+}
+
+/** As the engine charges them: the shared zip split by each run's CSV size. */
+async function shareZipBytes(carried: readonly CarriedRun[]): Promise<number[]> {
+  const sizeOf = async (file: string | undefined): Promise<number> => (file ? (await stat(file).catch(() => undefined))?.size ?? 0 : 0);
+  const zipBytes = await sizeOf(carried[0]?.manifest?.zipPath);
+  const csvBytes = await Promise.all(carried.map((entry) => sizeOf(entry.manifest?.csvPath)));
+  const total = csvBytes.reduce((sum, bytes) => sum + bytes, 0) || 1;
+  return csvBytes.map((bytes) => Math.round((zipBytes * bytes) / total));
+}
+
+interface AdoptedJob {
+  readonly jobId: string;
+  readonly end: JobEnd;
+  readonly logRows: readonly ImportLogRow[];
+  readonly batchSize: number;
+  readonly bytes: number;
+}
+
+async function finishAdoptedRun(deps: SyncCycleDeps, mapping: SyncMapping | undefined, entry: CarriedRun, job: AdoptedJob): Promise<SyncRunSummary> {
+  const { run, manifest } = entry;
+  const resource = manifest?.resource ?? mapping?.resource.name ?? '';
+  const ownLog = job.logRows.filter((row) => (job.batchSize === 1 && row.resource === '') || normalizeHeader(row.resource).replace(/\.csv$/, '') === normalizeHeader(resource));
+  const resourceState = job.end.job?.resources.find((state) => normalizeHeader(state.resource ?? '') === normalizeHeader(resource));
+  const resourceErrored = resourceState !== undefined && /error|fail/i.test(resourceState.status ?? '');
+  const complete = job.end.state === 'complete' && !resourceErrored;
+  const status: FinishedRunStatus = job.end.state === 'stuck' ? 'stuck' : complete ? 'succeeded' : 'failed';
+  const notes: string[] = [];
+  if (job.end.error) notes.push(job.end.error);
+  else if (resourceErrored) notes.push(`Kibo rejected resource ${resource}: ${resourceState?.stateDetails ?? resourceState?.status}`);
+  if (entry.manifestError) notes.push(entry.manifestError);
+  let recorded = { deleted: 0, rejectedByKibo: ownLog.length };
+  if (manifest) recorded = await recordFromDisk(deps, mapping, { ...entry, manifest }, ownLog, complete, notes);
+  else await recordRejections(deps, run, ownLog, undefined, undefined);
+  const planId = manifest?.planId ?? run.planId;
+  const plan = planId ? await findPlan(deps.db, planId) : undefined;
+  const counts: Partial<RunCounts> = { ...pickRunCounts(plan?.counts), deleted: recorded.deleted, rejectedByKibo: recorded.rejectedByKibo };
+  const finishedAt = new Date(deps.clock.now());
+  const error = notes.length > 0 ? notes.join('; ') : undefined;
+  if (resource) await recordRunResource(deps.db, run.id, resource, counts);
+  await finishRun(deps.db, run.id, { status, finishedAt, error, counts, bytesUploaded: job.bytes, ...(planId ? { planId } : {}) });
+  deps.logger.info({ sync: run.sync, runId: run.id, jobId: job.jobId, status, counts }, `sync ${run.sync} ${status} (run ${run.id} finished from adopted import job ${job.jobId})`);
+  const summary: SyncRunSummary = {
+    sync: run.sync, resource, runId: run.id, status, counts, bytesUploaded: job.bytes, stageDurationsMs: run.stageDurationsMs,
+    ...(planId ? { planId } : {}), ...(plan ? { planAction: plan.action } : {}),
+    violations: [], importJobId: job.jobId, files: manifest ? { uploadCsv: manifest.csvPath, uploadZip: manifest.zipPath } : {},
+    ...(error ? { error } : {}), startedAt: run.startedAt.toISOString(), finishedAt: finishedAt.toISOString(),
+  };
+  deps.observer?.runFinished?.(summary);
+  return summary;
+}
+
+/** Kibo's rejections, then (when Kibo completed) key state: accepted ERP rows advance, planned deletes go. */
+async function recordFromDisk(
+  deps: SyncCycleDeps, mapping: SyncMapping | undefined, entry: CarriedRun & { manifest: UploadManifest },
+  logRows: readonly ImportLogRow[], complete: boolean, notes: string[],
+): Promise<{ deleted: number; rejectedByKibo: number }> {
+  const { run, manifest } = entry;
+  let rows: UploadedRows | undefined;
+  try {
+    if (!mapping) throw new Error(`sync ${run.sync} has no mapping file any more`);
+    rows = await readUploadedRows(manifest, mapping);
+  } catch (error) {
+    notes.push(`key state not advanced: ${describeError(error)}`);
+  }
+  const rejected = new Set<number>();
+  const unplaced = await recordRejections(deps, run, logRows, rows, manifest.csvPath, rejected);
+  if (!complete) return { deleted: 0, rejectedByKibo: logRows.length };
+  const newer = await findLastGoodRun(deps.db, run.sync);
+  if (newer && newer.id > run.id) {
+    // A later run already recorded what Kibo holds; replaying this older one could revive deleted keys.
+    notes.push(`key state left to the newer run ${newer.id}`);
+    return { deleted: 0, rejectedByKibo: logRows.length };
+  }
+  if (rows && unplaced === 0) {
+    const now = new Date(deps.clock.now());
+    await upsertKeyStates(deps.db, run.sync, acceptedRows(rows, rejected), { runId: run.id, sentAt: now, confirmedAt: now, owned: true });
+  } else if (rows) {
+    notes.push(`${unplaced} Kibo log row(s) name no row of the upload; key state not advanced`);
+  }
+  if (!manifest.deleteOmitted || manifest.deleteKeys === 0) return { deleted: 0, rejectedByKibo: logRows.length };
+  const deleteKeys = await readPlanDeleteKeys(entry.runDir);
+  await deleteKeyStates(deps.db, run.sync, deleteKeys);
+  return { deleted: deleteKeys.length, rejectedByKibo: logRows.length };
+}
+
+/** Stores Kibo's log rows with the key of the row each names; collects the rows it placed, returns how many it could not. */
+async function recordRejections(
+  deps: SyncCycleDeps, run: RunRecord, logRows: readonly ImportLogRow[], rows: UploadedRows | undefined, csvPath: string | undefined,
+  placed: Set<number> = new Set(),
+): Promise<number> {
+  let unplaced = 0;
+  await recordRejectedRows(deps.db, run.id, run.sync, logRows.map((row) => {
+    const key = row.rowNumber === undefined ? undefined : rows?.keys[row.rowNumber - 2];
+    if (key === undefined) unplaced += 1;
+    else placed.add(row.rowNumber!);
+    return {
+      source: 'kibo' as const, file: csvPath ? path.basename(csvPath) : undefined, rowNumber: row.rowNumber,
+      key: key ?? (row.key || undefined), field: row.field || undefined, reason: row.message || 'rejected by Kibo',
+    };
+  }));
+  return unplaced;
+}
+
+function* acceptedRows(rows: UploadedRows, rejectedRowNumbers: ReadonlySet<number>): Iterable<KeyHash> {
+  for (let index = 0; index < rows.keys.length; index += 1) {
+    const key = rows.keys[index];
+    if (key === undefined || rows.carried[index] || rejectedRowNumbers.has(index + 2)) continue;
+    yield { key, hash: rows.hashes[index]! };
+  }
+}
+
+function pickRunCounts(stored: Readonly<Record<string, number>> | undefined): Partial<RunCounts> {
+  if (!stored) return {};
+  const counts: Record<string, number> = {};
+  for (const name of ['source', 'added', 'changed', 'unchanged', 'removed'] as const) {
+    const value = stored[name];
+    if (typeof value === 'number') counts[name] = value;
+  }
+  return counts;
+}
+
+async function abortIfStillRunning(deps: SyncCycleDeps, runId: number, report: ResumeReport): Promise<void> {
+  const run = await findRun(deps.db, runId);
+  if (run?.status !== 'running') return; // finished meanwhile by the process that held the lock
+  await finishRun(deps.db, runId, { status: 'aborted', finishedAt: new Date(deps.clock.now()), error: INTERRUPTED_BEFORE_UPLOAD });
+  deps.logger.warn({ sync: run.sync, runId }, `run ${runId} of sync ${run.sync} was ${INTERRUPTED_BEFORE_UPLOAD}`);
+  deps.observer?.runFinished?.({
+    sync: run.sync, resource: '', runId, status: 'aborted', counts: {}, bytesUploaded: 0, stageDurationsMs: run.stageDurationsMs,
+    violations: [], files: {}, error: INTERRUPTED_BEFORE_UPLOAD, startedAt: run.startedAt.toISOString(),
+  });
+  report.abortedRunIds.push(runId);
+}
