@@ -107,13 +107,16 @@ async function importReady(deps: SyncDeps, started: Started[]): Promise<void> {
   const ready = started.filter((run) => !run.ending && run.prepared?.upload);
   for (const batch of groupForImport(ready)) {
     let outcomes: ImportOutcome[];
+    const startedAt = deps.clock.now();
     try {
-      outcomes = await batch[0]!.context.stages.time('import', () =>
-        importPreparedRuns(deps, batch.map((run) => run.prepared as PreparedRun & { upload: NonNullable<PreparedRun['upload']> })),
-      );
+      outcomes = await importPreparedRuns(deps, batch.map((run) => run.prepared as PreparedRun & { upload: NonNullable<PreparedRun['upload']> }));
     } catch (error) {
       for (const run of batch) run.ending = failure(run, error);
       continue;
+    } finally {
+      // Every run in the batch waited for the shared job: each records the import stage.
+      const elapsed = deps.clock.now() - startedAt;
+      for (const run of batch) run.context.stages.record('import', elapsed);
     }
     recordOutcomes(batch, outcomes);
   }
