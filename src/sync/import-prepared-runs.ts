@@ -57,7 +57,7 @@ export async function importPreparedRuns(deps: SyncDeps, batch: readonly Uploadi
     await recordKiboJob(deps.db, { id: created.id, runId, kind: 'import', status: created.status ?? 'pending', uploadFileId: uploaded.id ?? undefined, request, createdAt });
   }
   const finished = await pollImportJob(deps, created.id);
-  const logRows = finished.job ? await readAndKeepLog(deps, finished.job, first) : [];
+  const logRows = finished.job ? await readAndKeepLog(deps, finished.job, first, batch) : [];
   const csvBytes = batch.map((prepared) => prepared.upload.rows.writer.bytes);
   const totalCsvBytes = csvBytes.reduce((sum, bytes) => sum + bytes, 0) || 1;
   // The zip is shared: each run is charged its CSV's share of it, so per-run bytes add up to what was sent.
@@ -117,11 +117,13 @@ export async function pollImportJob(deps: SyncDeps, jobId: string): Promise<{ st
   }
 }
 
-async function readAndKeepLog(deps: SyncDeps, job: KiboJob, keeper: PreparedRun): Promise<ImportLogRow[]> {
+/** The log is kept once, in the keeper's directory (like the zip); every run of the job points at it. */
+async function readAndKeepLog(deps: SyncDeps, job: KiboJob, keeper: PreparedRun, batch: readonly PreparedRun[]): Promise<ImportLogRow[]> {
   const logFile = findLogFile(job);
   if (!logFile?.id) return [];
   const bytes = await deps.kibo.downloadFile(logFile.id);
-  keeper.context.files.kiboLog = await keeper.context.dir.writeBytes('kibo-import-log.zip', bytes);
+  const logPath = await keeper.context.dir.writeBytes('kibo-import-log.zip', bytes);
+  for (const prepared of batch) prepared.context.files.kiboLog = logPath;
   return parseImportLog(bytes);
 }
 
