@@ -1,0 +1,88 @@
+// Issue 3, "Done when" 5: Kibo rejects a row. Here a new product whose name is NULL in the ERP: the
+// mapping's default `onNull: skip` writes a blank cell, which is fine for an update but leaves a new
+// record without its required ProductName, so the import rejects that row alone. The run must record
+// the rejection (source kibo, row, key, field) and must not advance that key's state, while the other
+// rows' state advances.
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { encodeKey } from '../../../src/mapping/index.ts';
+import { STATE_TABLES } from '../../../src/state/index.ts';
+import { startSyncHarness, type SyncHarness } from '../../helpers/sync-harness.ts';
+
+const MASTER_CATALOG = 'Main Master Catalog';
+const MAPPING = `sync: staged-products
+resource: Products
+source:
+  query: select sku, title, price from erp.staged_items order by position
+fields:
+  MasterCatalogName: { const: ${MASTER_CATALOG} }
+  ProductCode: sku
+  ProductType: { const: Base }
+  ProductUsage: { const: Standard }
+  ProductName: title
+  Price: { column: price, type: decimal, scale: 2 }
+  VariationPricingMethod: { const: Differential }
+  PackageWeight: { const: 1 }
+  PackageLength: { const: 1 }
+  PackageWidth: { const: 1 }
+  PackageHeight: { const: 1 }
+deletes: ignore
+`;
+
+interface KeyStateRecord {
+  key: string;
+  hash: string;
+  last_run_id: string;
+}
+
+let harness: SyncHarness;
+
+beforeAll(async () => {
+  harness = await startSyncHarness({ label: 'sync_kibo_rejects', loadSampleData: false });
+  const dir = path.join(harness.tempDir, 'mappings');
+  await mkdir(dir);
+  await writeFile(path.join(dir, 'staged-products.yaml'), MAPPING);
+  await harness.useMappingsDir(dir);
+  await harness.erp('create table erp.staged_items (position integer primary key, sku text not null, title text, price numeric(12, 2) not null)');
+  await harness.erp(`insert into erp.staged_items values (1, 'K1', 'One', 1), (2, 'K2', 'Two', 2), (3, 'K3', null, 3), (4, 'K4', 'Four', 4)`);
+});
+
+afterAll(async () => {
+  await harness?.close();
+});
+
+function key(code: string): string {
+  return encodeKey([MASTER_CATALOG, code]);
+}
+
+async function keyStates(): Promise<Map<string, KeyStateRecord>> {
+  const rows: KeyStateRecord[] = await harness.state(STATE_TABLES.keyState).where({ sync: 'staged-products' }).select('key', 'hash', 'last_run_id');
+  return new Map(rows.map((row) => [row.key, row]));
+}
+
+describe('a row Kibo rejects', () => {
+  it('is recorded with source kibo, row, key and field; its key state does not advance while the others do', async () => {
+    const [first] = await harness.run();
+    expect(first?.status, first?.error).toBe('succeeded');
+    expect(first?.counts).toMatchObject({ added: 4, rejectedByUs: 0, rejectedByKibo: 1 });
+    expect(harness.emulator.listRecords('Products').map((record) => record.ProductCode).sort()).toEqual(['K1', 'K2', 'K4']);
+    const rejected = await harness.state(STATE_TABLES.rejectedRows).where({ run_id: first?.runId }).select('source', 'file', 'row_number', 'key', 'field', 'reason');
+    expect(rejected).toEqual([
+      { source: 'kibo', file: 'products.csv', row_number: 4, key: key('K3'), field: 'ProductName', reason: expect.stringMatching(/required/) },
+    ]);
+    const afterFirst = await keyStates();
+    expect([...afterFirst.keys()].sort()).toEqual([key('K1'), key('K2'), key('K4')]);
+
+    await harness.erp("update erp.staged_items set price = 1.25 where sku = 'K1'");
+    const [second] = await harness.run();
+    expect(second?.status, second?.error).toBe('succeeded');
+    // K3 is still not in Kibo, so it is sent (and rejected) again alongside the changed K1.
+    expect(second?.counts).toMatchObject({ added: 1, changed: 1, unchanged: 2, rejectedByKibo: 1 });
+    const afterSecond = await keyStates();
+    expect(afterSecond.has(key('K3'))).toBe(false);
+    expect(afterSecond.get(key('K1'))?.hash).not.toBe(afterFirst.get(key('K1'))?.hash);
+    expect(Number(afterSecond.get(key('K1'))?.last_run_id)).toBe(second?.runId);
+    expect(afterSecond.get(key('K2'))).toEqual(afterFirst.get(key('K2')));
+  });
+});
