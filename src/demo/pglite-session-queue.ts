@@ -168,10 +168,13 @@ export class PgliteSessionQueue {
 
   async #release(item: QueuedRelease): Promise<void> {
     if (item.handlerId !== this.#owner) return item.done();
+    // Always the stream call with our own sink: PGlite keeps the last stream's output callback, so a plain
+    // execProtocolRaw here would write this reset's replies to the socket of whichever client ran last.
+    const discard = { onRawData: (): void => undefined };
     try {
       await this.#db.runExclusive(async () => {
-        if (this.#ownerMidExchange) await this.#db.execProtocolRaw(encodeSyncMessage());
-        if (this.#db.isInTransaction()) await this.#db.execProtocolRaw(encodeSimpleQuery('rollback'));
+        if (this.#ownerMidExchange) await this.#db.execProtocolRawStream(encodeSyncMessage(), discard);
+        if (this.#db.isInTransaction()) await this.#db.execProtocolRawStream(encodeSimpleQuery('rollback'), discard);
       });
     } catch (error) {
       this.#logger.error({ err: error }, 'embedded Postgres: resetting the session after a client left failed');

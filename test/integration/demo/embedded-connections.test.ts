@@ -24,7 +24,7 @@ describe('connections to the embedded Postgres', () => {
   beforeAll(async () => {
     server = await startEmbeddedPostgres({ maxConnections: MAX_CONNECTIONS, sessionWaitTimeoutMs: SESSION_WAIT_TIMEOUT_MS });
     const setup = await connect();
-    await setup.query('create table counters (id int primary key, n int not null); insert into counters values (1, 0)');
+    await setup.query('create table counters (id int primary key, n int not null); insert into counters values (1, 0), (2, 0)');
     await setup.end();
   });
   afterEach(async () => {
@@ -109,6 +109,21 @@ describe('connections to the embedded Postgres', () => {
     (leaving as unknown as { connection: { stream: { destroy(): void } } }).connection.stream.destroy();
     await ended;
     expect((await staying.query('select n from counters where id = 1')).rows).toEqual([{ n: 2 }]);
+  });
+
+  it('rolls back a pooled client that ends inside a transaction, without writing to any client', async () => {
+    const pool = new pg.Pool({ connectionString: server.url, max: 2 });
+    const errors: Error[] = [];
+    pool.on('error', (error) => errors.push(error));
+    const leaving = await pool.connect();
+    await leaving.query('update counters set n = 77 where id = 2'); // the last exchange before the reset is its own
+    await leaving.query('begin');
+    await leaving.query('update counters set n = -5 where id = 2');
+    leaving.release();
+    await pool.end();
+    const after = await connect();
+    expect((await after.query('select n from counters where id = 2')).rows).toEqual([{ n: 77 }]);
+    expect(errors).toEqual([]);
   });
 
   it('keeps serving after SQL errors, inside and outside transactions', async () => {
