@@ -72,8 +72,8 @@ describe('syncs of one domain in one cycle', () => {
     expect(bySync.get('location-inventory')?.counts.rejectedByKibo).toBe(0);
     const rejected = await harness.state(STATE_TABLES.rejectedRows).whereIn('run_id', summaries.map((summary) => summary.runId!)).select('sync', 'source', 'key', 'field');
     expect(rejected).toEqual([{ sync: 'products', source: 'kibo', key: encodeKey(['Main Master Catalog', '000125']), field: 'ProductName' }]);
-    const keyCounts = await harness.state(STATE_TABLES.keyState).groupBy('sync').select('sync').count({ keys: '*' });
-    const keysBySync = Object.fromEntries(keyCounts.map((row: { sync: string; keys: string }) => [row.sync, Number(row.keys)]));
+    const keyCounts = await harness.erp<{ sync: string; keys: number }>(`select sync, count(*)::int as keys from ${STATE_TABLES.keyState} group by sync`);
+    const keysBySync = Object.fromEntries(keyCounts.map((row) => [row.sync, row.keys]));
     expect(keysBySync).toEqual({
       products: bySync.get('products')!.counts.source! - 1,
       'product-catalog': bySync.get('product-catalog')!.counts.source,
