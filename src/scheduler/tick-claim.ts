@@ -10,6 +10,10 @@ import { STATE_TABLES } from '../state/index.ts';
 
 /** Advisory-lock namespace of tick claims ('KT'); sync locks use SYNC_LOCK_NAMESPACE ('KS'). */
 export const TICK_CLAIM_NAMESPACE = 0x4b54;
+/** Key (in the claim namespace) held while one replica claims its set: sets are claimed whole. */
+const CLAIMING_KEY = 0;
+/** Claiming takes a few short queries; a wait longer than this means the database is in trouble. */
+const CLAIM_STATEMENT_TIMEOUT_MS = 10_000;
 
 export interface TickToClaim {
   readonly sync: string;
@@ -26,13 +30,16 @@ export interface TickClaims {
 }
 
 export async function claimTicks(connectionString: string, db: Knex, ticks: readonly TickToClaim[]): Promise<TickClaims> {
-  const client = new pg.Client({ connectionString, application_name: 'kibo-sync tick claims' });
+  const client = new pg.Client({ connectionString, application_name: 'kibo-sync tick claims', statement_timeout: CLAIM_STATEMENT_TIMEOUT_MS });
   // A claim connection that dies mid-cycle only weakens the claim; the run lock still guards the run.
   client.on('error', () => undefined);
   await client.connect();
   const claimed: string[] = [];
   const servedElsewhere: string[] = [];
   try {
+    // Without this, two replicas claiming {a, b} at once could each win one, and the syncs that should
+    // share an import job would import apart.
+    await client.query('select pg_advisory_lock($1::int, $2::int)', [TICK_CLAIM_NAMESPACE, CLAIMING_KEY]);
     for (const tick of ticks) {
       const result = await client.query<{ locked: boolean }>('select pg_try_advisory_lock($1::int, hashtext($2)) as locked', [TICK_CLAIM_NAMESPACE, tick.sync]);
       if (!result.rows[0]?.locked) {
@@ -46,6 +53,7 @@ export async function claimTicks(connectionString: string, db: Knex, ticks: read
       }
       claimed.push(tick.sync);
     }
+    await client.query('select pg_advisory_unlock($1::int, $2::int)', [TICK_CLAIM_NAMESPACE, CLAIMING_KEY]);
   } catch (error) {
     await client.end().catch(() => undefined); // the claim query failed first; that error is the one to report
     throw new Error(`could not claim the tick of ${ticks.map((tick) => tick.sync).join(', ')} in the state database: ${(error as Error).message}`, { cause: error });
