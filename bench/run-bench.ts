@@ -1,0 +1,232 @@
+// `npm run bench -- --rows N [--runs 3] [--seed 42]`: the 1M-product benchmark of issue 5. Prepares
+// (or reuses) the data, serves Kibo's export from the in-process emulator (exportOverrides), runs the
+// real engine (runSyncCycle, dryRun false: the delta really is zipped, uploaded and imported) once per
+// run in a child process, measures the machine's floor in between, and writes bench/results/.
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { createReadStream } from 'node:fs';
+import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { ZipArchive } from 'archiver';
+import pg from 'pg';
+import { parse as parseYaml } from 'yaml';
+import { startEmulator, type RunningEmulator } from '../src/kibo/emulator/kibo-emulator.ts';
+import { describeMachine, formatBenchTable, summarizeFloor, summarizeRuns, type BenchResult, type MeasuredRun } from './bench-report.ts';
+import { prepareBenchData, type BenchDataManifest } from './generate-bench-data.ts';
+import { assertPsqlInstalled, ensureUnzipInstalled, measureFloor, type FloorTiming } from './measure-floor.ts';
+import type { BenchChildInput, BenchChildOutput } from './run-bench-child.ts';
+
+const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));
+const DEFAULT_ADMIN_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
+/** Emulator job steps: short, so Kibo's (emulated) job time barely shows in the engine's stages. */
+const EMULATOR_JOB_STEP_MS = 10;
+const CHILD_SCRIPT = path.join(BENCH_DIR, 'run-bench-child.ts');
+
+export interface BenchOptions {
+  readonly rows: number;
+  readonly runs: number;
+  readonly seed: number;
+  readonly adminDatabaseUrl: string;
+  readonly workDir: string;
+  /** Where bench-<rows>.json goes; undefined = do not write. */
+  readonly resultsDir?: string;
+  readonly log: (message: string) => void;
+}
+
+type Scenario = 'changed' | 'noChange';
+
+export async function runBench(options: BenchOptions): Promise<BenchResult> {
+  const { log } = options;
+  const loadBefore = os.loadavg();
+  ensureUnzipInstalled(log);
+  assertPsqlInstalled();
+  const data = await prepareBenchData({ rows: options.rows, seed: options.seed, workDir: options.workDir, adminDatabaseUrl: options.adminDatabaseUrl, log });
+  const mappingDir = path.join(BENCH_DIR, 'mappings');
+  const query = await readMappingQuery(path.join(mappingDir, 'bench-products.yaml'));
+  const emulators = {
+    changed: await startEmulator({ jobStepMs: EMULATOR_JOB_STEP_MS, exportOverrides: { Products: data.exportZip } }),
+    noChange: await startEmulator({ jobStepMs: EMULATOR_JOB_STEP_MS, exportOverrides: { Products: data.noChangeExportZip } }),
+  };
+  const measured: Record<Scenario, MeasuredRun[]> = { changed: [], noChange: [] };
+  const floors: FloorTiming[] = [];
+  let snapshotCsv: string | undefined;
+  try {
+    for (let run = 1; run <= options.runs; run += 1) {
+      for (const scenario of ['changed', 'noChange'] as const) {
+        log(`run ${run}/${options.runs}: ${scenario}`);
+        const { measuredRun, files } = await runMeasured(options, data, mappingDir, emulators[scenario], `${scenario}-${run}`);
+        measured[scenario].push(measuredRun);
+        if (scenario === 'changed' && run === options.runs) snapshotCsv = files.snapshotCsv;
+      }
+      log(`run ${run}/${options.runs}: floor`);
+      floors.push(await measureFloor(data.erpDatabaseUrl, query, data.exportZip));
+    }
+  } finally {
+    await Promise.allSettled([emulators.changed.close(), emulators.noChange.close()]);
+  }
+  const snapshotZipBytes = snapshotCsv === undefined ? 0 : await measureZipBytes(snapshotCsv, 'products.csv');
+  await rm(runsDir(options), { recursive: true, force: true });
+  const result = buildResult(options, data, measured, floors, snapshotZipBytes, await readPostgresVersion(data.erpDatabaseUrl), loadBefore);
+  if (options.resultsDir !== undefined) {
+    await mkdir(options.resultsDir, { recursive: true });
+    await writeFile(path.join(options.resultsDir, `bench-${options.rows}.json`), `${JSON.stringify(result, null, 2)}\n`);
+  }
+  return result;
+}
+
+function runsDir(options: BenchOptions): string {
+  return path.join(options.workDir, `runs-${options.rows}`);
+}
+
+/** One engine run in a child process, on a fresh state database (so every run is the same first run). */
+async function runMeasured(options: BenchOptions, data: BenchDataManifest, mappingDir: string, emulator: RunningEmulator, label: string): Promise<{ measuredRun: MeasuredRun; files: Record<string, string> }> {
+  const stateDb = await createScratchDatabase(options.adminDatabaseUrl, `kibo_bench_state_${process.pid}_${label.replace(/\W/g, '_').toLowerCase()}`);
+  const dataDir = path.join(runsDir(options), label);
+  try {
+    const input: BenchChildInput = {
+      mappingDir, stateDatabaseUrl: stateDb.url, erpDatabaseUrl: data.erpDatabaseUrl, dataDir, dryRun: false,
+      emulator: {
+        url: emulator.url, tenantId: emulator.tenantId, siteId: emulator.siteId, masterCatalogId: emulator.masterCatalogId,
+        catalogId: emulator.catalogId, clientId: emulator.clientId, sharedSecret: emulator.sharedSecret,
+      },
+    };
+    const output = await runChild(input);
+    const summary = output.summaries[0];
+    if (summary === undefined) throw new Error('the bench run returned no summary: is bench/mappings/bench-products.yaml loaded?');
+    if (summary.error !== undefined) throw new Error(`the bench run ${label} ended ${summary.status}: ${summary.error}`);
+    const deltaZipBytes = summary.files.uploadZip === undefined ? 0 : (await stat(summary.files.uploadZip)).size;
+    const measuredRun: MeasuredRun = {
+      cycleMs: Math.round(output.cycleMs), maxRssBytes: output.maxRssBytes, cpuUserMs: Math.round(output.cpuUserMs), cpuSystemMs: Math.round(output.cpuSystemMs),
+      stageDurationsMs: summary.stageDurationsMs, status: summary.status, ...(summary.planAction ? { planAction: summary.planAction } : {}),
+      counts: summary.counts as Record<string, number>, bytesUploaded: summary.bytesUploaded, deltaZipBytes,
+    };
+    if (!label.startsWith('changed') || !label.endsWith(`-${options.runs}`)) await rm(dataDir, { recursive: true, force: true });
+    return { measuredRun, files: { ...summary.files } };
+  } finally {
+    await stateDb.drop();
+  }
+}
+
+/** Async on purpose: the emulator serving this child lives in this process and must keep answering. */
+async function runChild(input: BenchChildInput): Promise<BenchChildOutput> {
+  // tsx as a loader (not a second process of npx) so the measured process is the engine's own.
+  const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), CHILD_SCRIPT, JSON.stringify(input)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const [code] = (await once(child, 'close')) as [number | null];
+  if (code !== 0) throw new Error(`the bench child exited ${code}; its stderr is above`);
+  const last = output.trim().split('\n').pop();
+  if (last === undefined || last === '') throw new Error('the bench child printed no result');
+  return JSON.parse(last) as BenchChildOutput;
+}
+
+async function createScratchDatabase(adminUrl: string, name: string): Promise<{ url: string; drop: () => Promise<void> }> {
+  const admin = async (sql: string): Promise<void> => {
+    const client = new pg.Client({ connectionString: adminUrl });
+    await client.connect();
+    try {
+      await client.query(sql);
+    } finally {
+      await client.end();
+    }
+  };
+  await admin(`drop database if exists "${name}" with (force)`);
+  await admin(`create database "${name}"`);
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return { url: url.toString(), drop: () => admin(`drop database if exists "${name}" with (force)`) };
+}
+
+/** Bytes of a deflate-6 zip of the file (as the engine zips uploads), without keeping the zip. */
+async function measureZipBytes(file: string, entryName: string): Promise<number> {
+  let bytes = 0;
+  const archive = new ZipArchive({ zlib: { level: 6 } });
+  const counting = new Writable({
+    write(chunk: Buffer, _encoding, callback) {
+      bytes += chunk.length;
+      callback();
+    },
+  });
+  const done = pipeline(archive, counting);
+  archive.append(createReadStream(file), { name: entryName });
+  await archive.finalize();
+  await done;
+  return bytes;
+}
+
+async function readMappingQuery(file: string): Promise<string> {
+  const parsed = parseYaml(await readFile(file, 'utf8')) as { source?: { query?: string } };
+  if (parsed.source?.query === undefined) throw new Error(`${file} has no source.query`);
+  return parsed.source.query;
+}
+
+async function readPostgresVersion(url: string): Promise<string> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return String((await client.query<{ version: string }>('select version()')).rows[0]?.version);
+  } finally {
+    await client.end();
+  }
+}
+
+function buildResult(options: BenchOptions, data: BenchDataManifest, measured: Record<Scenario, MeasuredRun[]>, floors: FloorTiming[], snapshotZipBytes: number, postgres: string, loadBefore: number[]): BenchResult {
+  const { counts } = data;
+  const changed = summarizeRuns(measured.changed, counts.erpRows);
+  const noChange = summarizeRuns(measured.noChange, counts.erpRows);
+  const floor = summarizeFloor(floors);
+  const ratio = (a: number, b: number): number => Number((a / b).toFixed(3));
+  const ratios = {
+    totalOverFloor: ratio(changed.totalMedianMs, floor.totalMedianMs),
+    noChangeTotalOverFloor: ratio(noChange.totalMedianMs, floor.totalMedianMs),
+    deltaOverSnapshot: ratio(changed.deltaZipBytes, snapshotZipBytes),
+    noChangeOverChanged: ratio(noChange.totalMedianMs, changed.totalMedianMs),
+  };
+  const countsExact = measured.changed.every((run) => matchesCounts(run.counts, counts.changed, counts.added, counts.removed)) &&
+    measured.noChange.every((run) => matchesCounts(run.counts, 0, 0, 0));
+  const targets = {
+    totalWithin3xFloor: ratios.totalOverFloor <= 3,
+    peakRssWithin256Mb: options.rows >= 1_000_000 ? changed.peakRssMedianMb <= 256 : null,
+    deltaZipWithin3PercentOfSnapshot: ratios.deltaOverSnapshot <= 0.03,
+    noChangeUploadsNothing: noChange.bytesUploaded === 0,
+    noChangeNoSlower: ratios.noChangeOverChanged <= 1,
+  };
+  const notes = [
+    'total = wall time of runSyncCycle in the child process: every stage, including the emulated Kibo jobs (job steps of 10 ms, polled every 20 ms) and the import of the delta by the in-process emulator (stage "import", which also zips and uploads).',
+    'each run uses a fresh state database, so the removed rows are not owned by the sync and the plan stays a delta (deletes: mirror still writes the full snapshot CSV every run).',
+    'snapshot zip bytes: the run\'s upload-snapshot.csv (every ERP row) zipped with deflate level 6 as the engine zips uploads.',
+    'peak RSS target "at most 1.5x the 100k figure" is checked by comparing bench-100000.json and bench-1000000.json.',
+  ];
+  return { rows: options.rows, seed: options.seed, generated: counts, machine: describeMachine(postgres, loadBefore), floor, changed, noChange, snapshotZipBytes, ratios, countsExact, targets, notes };
+}
+
+function matchesCounts(runCounts: Readonly<Record<string, number>>, changed: number, added: number, removed: number): boolean {
+  return runCounts.changed === changed && runCounts.added === added && runCounts.removed === removed;
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      rows: { type: 'string', default: '1000000' }, runs: { type: 'string', default: '3' }, seed: { type: 'string', default: '42' },
+      'database-url': { type: 'string', default: DEFAULT_ADMIN_URL }, 'results-dir': { type: 'string', default: path.join(BENCH_DIR, 'results') },
+    },
+  });
+  const rows = Number(values.rows);
+  const runs = Number(values.runs);
+  if (!Number.isInteger(rows) || rows < 100) throw new Error(`--rows must be a whole number of at least 100, got ${values.rows}`);
+  if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs must be a whole number of at least 1, got ${values.runs}`);
+  const result = await runBench({
+    rows, runs, seed: Number(values.seed), adminDatabaseUrl: values['database-url'], workDir: path.join(BENCH_DIR, 'work'),
+    resultsDir: values['results-dir'], log: (message) => process.stderr.write(`bench: ${message}\n`),
+  });
+  process.stdout.write(`${formatBenchTable(result)}\n`);
+}
+
+if (process.argv[1] !== undefined && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) await main();
