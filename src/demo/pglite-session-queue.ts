@@ -140,9 +140,9 @@ export class PgliteSessionQueue {
 
   async #execute(item: QueuedMessage): Promise<void> {
     clearTimeout(item.timer);
-    this.#owner = item.handlerId;
-    // The leaving client's Terminate would reach the shared session; its detach releases the session instead.
+    // A leaving client's Terminate must not reach the shared session (nor claim it); its detach resets the session.
     if (isTerminateMessage(item.message)) return item.resolve(0);
+    this.#owner = item.handlerId;
     const tracker = createBackendMessageTracker();
     let bytes = 0;
     try {
@@ -192,8 +192,8 @@ export class PgliteSessionQueue {
     this.#work.splice(index, 1);
     const message =
       `the embedded Postgres (PGlite) serves one session at a time, and this connection waited ` +
-      `${Date.now() - item.queuedAt} ms while connection #${this.#owner ?? '?'} kept it inside a transaction or ` +
-      'an open cursor. Commit, roll back or close that before querying on another connection.';
+      `${Date.now() - item.queuedAt} ms while connection #${this.#owner ?? '?'} kept it (a transaction, an open ` +
+      'cursor or a long statement). Commit, roll back or close that before querying on another connection.';
     this.#logger.error({ waitingConnection: item.handlerId, holdingConnection: this.#owner }, message);
     item.onData(encodeFatalError(SQLSTATE_LOCK_NOT_AVAILABLE, message));
     item.reject(new Error(message));
