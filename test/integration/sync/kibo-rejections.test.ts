@@ -2,12 +2,16 @@
 // mapping's default `onNull: skip` writes a blank cell, which is fine for an update but leaves a new
 // record without its required ProductName, so the import rejects that row alone. The run must record
 // the rejection (source kibo, row, key, field) and must not advance that key's state, while the other
-// rows' state advances.
+// rows' state advances. K2's name spans two lines, so a row number that counted lines instead of records
+// would blame the wrong key.
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeKey } from '../../../src/mapping/index.ts';
 import { STATE_TABLES } from '../../../src/state/index.ts';
+import { EXIT_CODES } from '../../../src/cli/cli-context.ts';
+import { exitCodeOfRuns } from '../../../src/cli/format-run-summaries.ts';
+import { runSyncCycle } from '../../../src/sync/run-sync-cycle.ts';
 import { startSyncHarness, type SyncHarness } from '../../helpers/sync-harness.ts';
 
 const MASTER_CATALOG = 'Main Master Catalog';
@@ -45,7 +49,7 @@ beforeAll(async () => {
   await writeFile(path.join(dir, 'staged-products.yaml'), MAPPING);
   await harness.useMappingsDir(dir);
   await harness.erp('create table erp.staged_items (position integer primary key, sku text not null, title text, price numeric(12, 2) not null)');
-  await harness.erp(`insert into erp.staged_items values (1, 'K1', 'One', 1), (2, 'K2', 'Two', 2), (3, 'K3', null, 3), (4, 'K4', 'Four', 4)`);
+  await harness.erp(`insert into erp.staged_items values (1, 'K1', 'One', 1), (2, 'K2', E'Two\\nlines, "quoted"', 2), (3, 'K3', null, 3), (4, 'K4', 'Four', 4)`);
 });
 
 afterAll(async () => {
@@ -84,5 +88,29 @@ describe('a row Kibo rejects', () => {
     expect(afterSecond.get(key('K1'))?.hash).not.toBe(afterFirst.get(key('K1'))?.hash);
     expect(Number(afterSecond.get(key('K1'))?.last_run_id)).toBe(second?.runId);
     expect(afterSecond.get(key('K2'))).toEqual(afterFirst.get(key('K2')));
+  });
+
+  it('an import job Kibo fails ends the run failed (exit code 1) and advances no key state; the next run sends the rows again', async () => {
+    await harness.erp("update erp.staged_items set price = 9.99 where sku in ('K2', 'K4')");
+    const before = await keyStates();
+    // The export has finished when its rows are read: the next job created is this run's import.
+    const observer = {
+      stageFinished: (_sync: string, stage: string) => {
+        if (stage === 'read-kibo') harness.emulator.setFaults({ failNextJob: 'simulated import failure' });
+      },
+    };
+    const [failed] = await runSyncCycle({ ...harness.deps, observer }, harness.mappings, { trigger: 'manual', resync: false, dryRun: false });
+    harness.emulator.setFaults({ failNextJob: null });
+    expect(failed?.status).toBe('failed');
+    expect(exitCodeOfRuns([failed!])).toBe(EXIT_CODES.failed);
+    expect(failed?.error).toMatch(/simulated import failure/);
+    expect(failed?.importJobId).toBeDefined();
+    expect(await keyStates()).toEqual(before);
+    const [retried] = await harness.run();
+    expect(retried?.status, retried?.error).toBe('succeeded');
+    expect(retried?.counts).toMatchObject({ changed: 2, added: 1, rejectedByKibo: 1 });
+    const after = await keyStates();
+    expect(after.get(key('K2'))?.hash).not.toBe(before.get(key('K2'))?.hash);
+    expect(after.has(key('K3'))).toBe(false);
   });
 });
