@@ -8,6 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readZip } from '../../helpers/kibo-zip-fixtures.ts';
 import { SAMPLE_ERP_DIR, startSyncHarness, type SyncHarness } from '../../helpers/sync-harness.ts';
 import { runSqlFiles } from '../../../src/demo/run-sql-files.ts';
+import { encodeKey } from '../../../src/mapping/index.ts';
+import { STATE_TABLES } from '../../../src/state/index.ts';
 import { expectedProductRecord, normalizeProductRecord, type ErpItemRow } from './product-expectations.ts';
 
 let harness: SyncHarness;
@@ -81,5 +83,20 @@ describe('sample ERP into an empty emulator tenant', () => {
     const mug = harness.emulator.listRecords('Products').find((record) => record.ProductCode === '000123');
     expect(mug).toBeDefined();
     expect(mug).not.toHaveProperty('SalePrice');
+  });
+
+  it("an address line over Kibo's 200 characters is rejected by us with key and field; Kibo keeps the old address", async () => {
+    await harness.erp("update erp.customer_addresses set address1 = repeat('Long Street ', 20) where customer_no = 'C-0001'");
+    const [summary] = await harness.run(['customer-contacts']);
+    expect(summary?.status, summary?.error).toBe('succeeded');
+    expect(summary?.counts).toMatchObject({ rejectedByUs: 1, unchanged: summary!.counts.source, removed: 1, deleted: 0 });
+    expect(summary?.importJobId).toBeUndefined();
+    const rejected = await harness.state(STATE_TABLES.rejectedRows).where({ run_id: summary?.runId }).select('source', 'file', 'row_number', 'key', 'field', 'reason');
+    expect(rejected).toHaveLength(1);
+    expect(rejected[0]).toMatchObject({ source: 'erp', field: 'Address1', reason: expect.stringMatching(/200/) });
+    expect(rejected[0]?.file).toMatch(/customer-contacts\.yaml$/);
+    const [customer] = await harness.erp<{ kibo_account_id: number }>("select kibo_account_id from erp.customers where customer_no = 'C-0001'");
+    expect(rejected[0]?.key).toBe(encodeKey([String(customer?.kibo_account_id), '1']));
+    expect(harness.emulator.listRecords('CustomerContacts').find((record) => record.ExternalId === 'C-0001')?.Address1).toBe('Calle Mayor, 12');
   });
 });
