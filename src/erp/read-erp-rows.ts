@@ -50,7 +50,7 @@ export async function* readErpRows(
 ): AsyncGenerator<ErpBatch> {
   const batchRows = options.batchRows ?? ERP_BATCH_ROWS;
   const client = await pool.connect();
-  let failed = false;
+  let completed = false;
   try {
     await client.query('begin transaction isolation level repeatable read read only');
     const cursor = client.query(new Cursor(sql, [], { rowMode: 'array', types: RAW_TEXT_TYPES }));
@@ -65,13 +65,12 @@ export async function* readErpRows(
       await closeCursor(cursor);
     }
     await client.query('commit');
-  } catch (error) {
-    failed = true;
-    await client.query('rollback').catch(() => undefined); // the connection is discarded below anyway
-    throw error;
+    completed = true;
   } finally {
-    // A connection whose read failed part-way may be in an unknown state: do not return it to the pool.
-    client.release(failed);
+    // Failed, or the caller stopped early (break/throw): the transaction is still open, so roll it back
+    // and discard the connection rather than hand a pool a session inside an old snapshot.
+    if (!completed) await client.query('rollback').catch(() => undefined); // the connection is discarded anyway
+    client.release(!completed);
   }
 }
 

@@ -1,4 +1,4 @@
-import type pg from 'pg';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkErpWriteAccess } from '../../../src/erp/check-erp-read-only.ts';
 import { buildSourceSql, createErpPool, describeSourceColumns, readErpRows } from '../../../src/erp/read-erp-rows.ts';
@@ -54,6 +54,24 @@ describe('reading the ERP side', () => {
     }).rejects.toThrow(/read-only transaction/);
     const count = await pool.query(`select count(*)::int as n from erp."odd ""items""" where sku = 'zzz'`);
     expect(count.rows[0].n).toBe(0);
+  });
+
+  it('closes its transaction when the caller stops early, so the pool never hands out an old snapshot', async () => {
+    const sql = buildSourceSql({ table: 'erp.odd "items"' });
+    for await (const batch of readErpRows(pool, sql, { batchRows: 10 })) {
+      expect(batch.rows).toHaveLength(10);
+      break;
+    }
+    const observer = new pg.Client({ connectionString: database.url });
+    await observer.connect();
+    try {
+      const open = await observer.query(
+        "select count(*)::int as n from pg_stat_activity where datname = current_database() and state like 'idle in transaction%'",
+      );
+      expect(open.rows[0].n).toBe(0);
+    } finally {
+      await observer.end();
+    }
   });
 
   it('tells whether the ERP login could write', async () => {
