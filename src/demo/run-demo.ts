@@ -52,7 +52,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     emulator = await startEmulator({ port: 0, jobStepMs: 50, clock: options.clock, logger: options.logger });
     options.print(`Kibo emulator: ${emulator.url} (tenant ${emulator.tenantId})`);
     await mkdir(options.dataDir, { recursive: true });
-    const cycle = await createCycleRunner(options, database.url, emulator);
+    const cycle = await createCycleRunner(options, database, emulator);
     try {
       options.print('\n1) First sync of the sample ERP into an empty Kibo tenant');
       const firstRun = await cycle(mappings);
@@ -77,9 +77,9 @@ async function loadShippedMappings(dir: string): Promise<readonly SyncMapping[]>
 
 type CycleRunner = ((mappings: readonly SyncMapping[]) => Promise<SyncRunSummary[]>) & { close(): Promise<void> };
 
-async function createCycleRunner(options: DemoOptions, databaseUrl: string, emulator: RunningEmulator): Promise<CycleRunner> {
-  const db = createStateDb(databaseUrl, { applicationName: 'kibo-sync demo state' });
-  const erpPool = createErpPool(databaseUrl, 'kibo-sync demo erp');
+async function createCycleRunner(options: DemoOptions, database: DemoDatabase, emulator: RunningEmulator): Promise<CycleRunner> {
+  const db = createStateDb(database.stateUrl, { applicationName: 'kibo-sync demo state' });
+  const erpPool = createErpPool(database.url, 'kibo-sync demo erp');
   await migrateState(db);
   const kibo = createKiboClient(
     { tenantId: emulator.tenantId, siteId: emulator.siteId, masterCatalogId: emulator.masterCatalogId, catalogId: emulator.catalogId,
@@ -88,7 +88,7 @@ async function createCycleRunner(options: DemoOptions, databaseUrl: string, emul
   );
   const deps = {
     db, erpPool, kibo, clock: options.clock, logger: options.logger, dataDir: options.dataDir, timings: EMULATOR_SYNC_TIMINGS,
-    lockDatabaseUrl: databaseUrl, ...(options.observer ? { observer: options.observer } : {}), ...(options.signal ? { signal: options.signal } : {}),
+    lockDatabaseUrl: database.stateUrl, ...(options.observer ? { observer: options.observer } : {}), ...(options.signal ? { signal: options.signal } : {}),
   };
   const run = (mappings: readonly SyncMapping[]): Promise<SyncRunSummary[]> => runSyncCycle(deps, mappings, { trigger: 'manual', resync: false, dryRun: false });
   return Object.assign(run, {
@@ -99,15 +99,30 @@ async function createCycleRunner(options: DemoOptions, databaseUrl: string, emul
 }
 
 interface DemoDatabase {
+  /** The sample ERP. */
   readonly url: string;
+  /** kibo-sync's own state (and its locks). */
+  readonly stateUrl: string;
   readonly embedded: boolean;
   close(): Promise<void>;
 }
 
 async function openDemoDatabase(options: DemoOptions): Promise<DemoDatabase> {
   if (options.erpDatabaseUrl === undefined) {
-    const embedded: EmbeddedPostgres = await startEmbeddedPostgres({ logger: options.logger });
-    return { url: embedded.url, embedded: true, close: () => embedded.close() };
+    // Two embedded servers: PGlite is one session, so a state write made while the ERP read holds its
+    // snapshot would wait behind it; separate servers keep the engine's real access pattern working.
+    const [erp, state]: EmbeddedPostgres[] = await Promise.all([
+      startEmbeddedPostgres({ logger: options.logger }),
+      startEmbeddedPostgres({ logger: options.logger }),
+    ]);
+    return {
+      url: erp!.url,
+      stateUrl: state!.url,
+      embedded: true,
+      close: async () => {
+        await Promise.all([erp!.close(), state!.close()]);
+      },
+    };
   }
   // A database of its own on the given server: the demo never touches the user's existing schemas.
   const admin = new pg.Client({ connectionString: options.erpDatabaseUrl, application_name: 'kibo-sync demo' });
@@ -122,5 +137,5 @@ async function openDemoDatabase(options: DemoOptions): Promise<DemoDatabase> {
   }
   const url = new URL(options.erpDatabaseUrl);
   url.pathname = `/${DEMO_DATABASE_NAME}`;
-  return { url: url.toString(), embedded: false, close: async () => undefined };
+  return { url: url.toString(), stateUrl: url.toString(), embedded: false, close: async () => undefined };
 }
