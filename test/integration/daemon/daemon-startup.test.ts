@@ -4,7 +4,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { parseKiboCsvText } from '../../../src/csv/kibo-csv-reader.ts';
-import { listRecentRuns } from '../../../src/state/index.ts';
+import { finishRun, listRecentRuns, startRun, STATE_TABLES } from '../../../src/state/index.ts';
 import { SHIPPED_MAPPINGS_DIR, startSyncHarness, type SyncHarness } from '../../helpers/sync-harness.ts';
 import { startDaemonProcess, writeScheduledMappings, type DaemonProcess } from './daemon-process.ts';
 
@@ -85,5 +85,27 @@ describe('daemon start-up', () => {
 
     daemon.child.kill('SIGTERM');
     expect((await daemon.waitForExit(20_000)).code).toBe(0);
+  });
+
+  it('after downtime over many ticks, runs ONE catch-up run per sync that missed its schedule, none for a sync that never ran', async () => {
+    const dir = await writeScheduledMappings(path.join(harness.tempDir, 'catch-up'), SHIPPED_MAPPINGS_DIR, { 'categories.yaml': '* * * * *', 'pricelists.yaml': '* * * * *' });
+    // Earlier tests' runs would count as "the last run": file them under another name.
+    await harness.state(STATE_TABLES.runs).whereIn('sync', ['categories', 'pricelists']).update({ sync: 'earlier-test' });
+    // The last daemon ran categories ten minutes ago: ten ticks were missed while none ran.
+    const tenMinutesAgo = new Date(Date.now() - 10 * 60_000);
+    const old = await startRun(harness.state, { sync: 'categories', trigger: 'schedule', resync: false, dryRun: false, startedAt: tenMinutesAgo });
+    await finishRun(harness.state, old.id, { status: 'succeeded', finishedAt: tenMinutesAgo });
+    const daemon = startDaemonProcess({ ...harness.cliEnv(), MAPPINGS_DIR: dir });
+    daemons.push(daemon);
+    const caughtUp = await daemon.waitForLog((line) => line.msg === 'catchup cycle finished', 30_000);
+    expect(caughtUp.runs).toEqual([expect.objectContaining({ sync: 'categories', status: 'succeeded' })]);
+    await daemon.waitForLog((line) => line.msg === 'daemon scheduled its syncs', 10_000);
+    daemon.child.kill('SIGTERM');
+    expect((await daemon.waitForExit(20_000)).code).toBe(0);
+
+    const runs = await listRecentRuns(harness.state, { sync: 'categories', limit: 20 });
+    expect(runs.filter((run) => run.trigger === 'catchup')).toHaveLength(1);
+    const pricelists = await listRecentRuns(harness.state, { sync: 'pricelists', limit: 20 });
+    expect(pricelists.filter((run) => run.trigger === 'catchup')).toHaveLength(0);
   });
 });

@@ -1,0 +1,123 @@
+// resumeOpenImports in process, against real Postgres and the emulator: a job carrying two runs is
+// adopted after the process stopped mid-import, each run is finished from its files exactly as an
+// uninterrupted run would have been (same keys, same hashes, Kibo's rejection recorded with its key),
+// runs that never reached their upload are aborted, and a sync another process holds is left alone.
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { selectMappings } from '../../../src/cli/load-mappings-or-fail.ts';
+import { encodeKey } from '../../../src/mapping/index.ts';
+import { tryAcquireSyncLock } from '../../../src/scheduler/sync-lock.ts';
+import { findRun, listKiboJobs, listRejectedRows, startRun, STATE_TABLES } from '../../../src/state/index.ts';
+import { INTERRUPTED_BEFORE_UPLOAD, resumeOpenImports } from '../../../src/sync/resume-open-imports.ts';
+import { runSyncCycle } from '../../../src/sync/run-sync-cycle.ts';
+import { SHIPPED_MAPPINGS_DIR, startSyncHarness, type SyncHarness } from '../../helpers/sync-harness.ts';
+import { waitUntil } from './daemon-process.ts';
+
+const MASTER_CATALOG = 'Main Master Catalog';
+// K3 has no name: a new product without its required ProductName, which Kibo rejects alone.
+const STAGED_PRODUCTS = `sync: staged-products
+resource: Products
+source:
+  query: select sku, title, price from erp.staged_items order by position
+fields:
+  MasterCatalogName: { const: ${MASTER_CATALOG} }
+  ProductCode: sku
+  ProductType: { const: Base }
+  ProductUsage: { const: Standard }
+  ProductName: title
+  Price: { column: price, type: decimal, scale: 2 }
+  VariationPricingMethod: { const: Differential }
+  PackageWeight: { const: 1 }
+  PackageLength: { const: 1 }
+  PackageWidth: { const: 1 }
+  PackageHeight: { const: 1 }
+deletes: ignore
+`;
+
+let harness: SyncHarness;
+
+beforeAll(async () => {
+  harness = await startSyncHarness({ label: 'resume open imports' });
+  const dir = path.join(harness.tempDir, 'mappings');
+  await mkdir(dir);
+  await writeFile(path.join(dir, 'staged-products.yaml'), STAGED_PRODUCTS);
+  await writeFile(path.join(dir, 'pricelists.yaml'), await readFile(path.join(SHIPPED_MAPPINGS_DIR, 'pricelists.yaml'), 'utf8'));
+  await harness.useMappingsDir(dir);
+  await harness.erp('create table erp.staged_items (position integer primary key, sku text not null, title text, price numeric(12, 2) not null)');
+  await harness.erp(`insert into erp.staged_items values (1, 'K1', 'One', 1), (2, 'K2', E'Two\\nlines, "quoted"', 2), (3, 'K3', null, 3), (4, 'K4', 'Four', 4)`);
+});
+
+afterAll(async () => {
+  await harness?.close();
+});
+
+async function keyStates(sync: string): Promise<Map<string, string>> {
+  const rows = (await harness.state(STATE_TABLES.keyState).where({ sync }).select('key', 'hash')) as { key: string; hash: string }[];
+  return new Map(rows.map((row) => [row.key, row.hash]));
+}
+
+async function lastRunId(): Promise<number> {
+  const row = (await harness.state(STATE_TABLES.runs).max('id as id').first()) as { id: unknown } | undefined;
+  return Number(row?.id ?? 0);
+}
+
+describe('resumeOpenImports', () => {
+  it('adopts an import job carrying two runs and finishes each from disk as an uninterrupted run would', async () => {
+    const syncs = ['staged-products', 'pricelists'];
+    const [uninterrupted] = await harness.run(['staged-products']);
+    expect(uninterrupted).toMatchObject({ status: 'succeeded', counts: { rejectedByKibo: 1 } });
+    const expectedKeys = await keyStates('staged-products');
+    expect([...expectedKeys.keys()].sort()).toEqual(['K1', 'K2', 'K4'].map((code) => encodeKey([MASTER_CATALOG, code])).sort());
+    await harness.state(STATE_TABLES.keyState).where({ sync: 'staged-products' }).delete();
+
+    // The same rows again (resync), in one job with pricelists, stopped while Kibo imports them.
+    harness.emulator.setFaults({ jobStepMs: 1_000 });
+    const stop = new AbortController();
+    const before = await lastRunId();
+    const cycle = runSyncCycle({ ...harness.deps, signal: stop.signal }, selectMappings(harness.mappings, syncs), { trigger: 'resync', resync: true, dryRun: false });
+    const jobId = await waitUntil('the import job', async () => {
+      const row = (await harness.state(STATE_TABLES.kiboJobs).where({ kind: 'import' }).andWhere('run_id', '>', before).first()) as { id: string } | undefined;
+      return row?.id;
+    }, 20_000, 20);
+    stop.abort(new Error('test shutdown'));
+    const stopped = await cycle;
+    expect(stopped.map((summary) => summary.status)).toEqual(['aborted', 'aborted']);
+    harness.emulator.setFaults({ jobStepMs: null });
+
+    const report = await resumeOpenImports(harness.deps, harness.mappings);
+    expect(report.adoptedJobs).toEqual([jobId]);
+    expect(report.finished.map((summary) => [summary.sync, summary.status])).toEqual([['staged-products', 'succeeded'], ['pricelists', 'succeeded']]);
+    expect(harness.emulator.listJobs('import').filter((job) => (job as { id: string }).id === jobId)).toHaveLength(1);
+
+    const products = stopped.find((summary) => summary.sync === 'staged-products')!;
+    expect(await keyStates('staged-products')).toEqual(expectedKeys);
+    const rejected = await listRejectedRows(harness.state, { runId: products.runId!, limit: 10 });
+    expect(rejected).toEqual([expect.objectContaining({ source: 'kibo', rowNumber: 4, key: encodeKey([MASTER_CATALOG, 'K3']), field: 'ProductName' })]);
+    expect((await findRun(harness.state, products.runId!))!.counts).toMatchObject({ source: 4, rejectedByKibo: 1, deleted: 0 });
+    const pricelists = stopped.find((summary) => summary.sync === 'pricelists')!;
+    expect((await findRun(harness.state, pricelists.runId!))!.counts).toMatchObject({ source: 3, added: 3, rejectedByKibo: 0 });
+    expect((await keyStates('pricelists')).size).toBe(3);
+    expect((await listKiboJobs(harness.state, pricelists.runId!)).find((job) => job.kind === 'import')?.finishedAt).toBeInstanceOf(Date);
+
+    // Nothing is left to adopt: a second start does nothing.
+    const again = await resumeOpenImports(harness.deps, harness.mappings);
+    expect(again).toEqual({ adoptedJobs: [], finished: [], abortedRunIds: [], lockedSyncs: [] });
+  });
+
+  it('aborts a run that stopped before its upload, and leaves a run whose sync another process holds', async () => {
+    const startedAt = new Date();
+    const orphan = await startRun(harness.state, { sync: 'pricelists', trigger: 'schedule', resync: false, dryRun: false, startedAt });
+    const live = await startRun(harness.state, { sync: 'staged-products', trigger: 'manual', resync: false, dryRun: false, startedAt });
+    const held = await tryAcquireSyncLock(harness.database.url, 'staged-products');
+    try {
+      const report = await resumeOpenImports(harness.deps, harness.mappings);
+      expect(report.abortedRunIds).toEqual([orphan.id]);
+      expect(report.lockedSyncs).toEqual(['staged-products']);
+      expect(await findRun(harness.state, orphan.id)).toMatchObject({ status: 'aborted', error: INTERRUPTED_BEFORE_UPLOAD });
+      expect((await findRun(harness.state, live.id))!.status).toBe('running');
+    } finally {
+      await held?.release();
+    }
+  });
+});
