@@ -1,5 +1,6 @@
 // Measures CSV parsers on the same products.csv: MB/s (median of N runs, each in a fresh child process
-// so one parser's garbage does not slow the next) and whether each gives exactly our reader's records.
+// so one parser's garbage does not slow the next) and whether each gives exactly csv-parse's records
+// (the first parser listed is the reference; the project's reader used csv-parse before the scanner).
 // Candidates other than the project's own are loaded from --candidates-dir, a scratch npm project:
 //   mkdir /tmp/csvbench && cd /tmp/csvbench && npm init -y && npm install udsv papaparse csv-parser csv-parse
 //   npx tsx bench/measure-csv-parsers.ts --csv products.csv --candidates-dir /tmp/csvbench [--runs 3] [--verify-csv small.csv]
@@ -32,16 +33,16 @@ function openStream(file: string) {
 }
 
 const PARSERS: Readonly<Record<string, ParserRun>> = {
+  'csv-parse (stream, raw)': async (file, sink, load) => {
+    const { parse } = load('csv-parse') as { parse: (options: object) => NodeJS.ReadWriteStream };
+    const parser = openStream(file).pipe(parse({ bom: true, record_delimiter: ['\r\n', '\n'], skip_empty_lines: true, relax_column_count: true }));
+    for await (const values of parser as AsyncIterable<string[]>) sink(values);
+  },
   'readKiboCsv (project reader, per record)': async (file, sink) => {
     for await (const record of readKiboCsv(openStream(file))) sink(record.values);
   },
   'readKiboCsvBatches (project reader, batches)': async (file, sink) => {
     for await (const batch of readKiboCsvBatches(openStream(file))) for (const record of batch) sink(record.values);
-  },
-  'csv-parse (stream, raw)': async (file, sink, load) => {
-    const { parse } = load('csv-parse') as { parse: (options: object) => NodeJS.ReadWriteStream };
-    const parser = openStream(file).pipe(parse({ bom: true, record_delimiter: ['\r\n', '\n'], skip_empty_lines: true, relax_column_count: true }));
-    for await (const values of parser as AsyncIterable<string[]>) sink(values);
   },
   'papaparse (stream)': async (file, sink, load) => {
     const Papa = load('papaparse') as { parse: (input: unknown, config: object) => void };
