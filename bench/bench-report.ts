@@ -8,6 +8,7 @@ export const ENGINE_STAGES = ['export', 'read-kibo', 'read-erp', 'plan', 'write'
 export interface MeasuredRun {
   readonly cycleMs: number;
   readonly maxRssBytes: number;
+  readonly baselineRssBytes: number;
   readonly cpuUserMs: number;
   readonly cpuSystemMs: number;
   readonly stageDurationsMs: Readonly<Record<string, number>>;
@@ -24,6 +25,8 @@ export interface ScenarioFigures {
   readonly totalMedianMs: number;
   readonly rowsPerSecond: number;
   readonly peakRssMedianMb: number;
+  /** Peak RSS before the cycle started (runtime, loader, modules). */
+  readonly baselineRssMedianMb: number;
   readonly cpuMedianMs: number;
   readonly bytesUploaded: number;
   readonly deltaZipBytes: number;
@@ -52,6 +55,7 @@ export function summarizeRuns(runs: readonly MeasuredRun[], erpRows: number): Sc
     runs: runs.length, stageMedianMs, totalMedianMs,
     rowsPerSecond: Math.round(erpRows / (totalMedianMs / 1000)),
     peakRssMedianMb: Number((median(runs.map((run) => run.maxRssBytes)) / 1024 ** 2).toFixed(1)),
+    baselineRssMedianMb: Number((median(runs.map((run) => run.baselineRssBytes)) / 1024 ** 2).toFixed(1)),
     cpuMedianMs: Math.round(median(runs.map((run) => run.cpuUserMs + run.cpuSystemMs))),
     bytesUploaded: last.bytesUploaded, deltaZipBytes: last.deltaZipBytes, counts: last.counts, status: last.status,
     ...(last.planAction ? { planAction: last.planAction } : {}), allRuns: runs,
@@ -112,6 +116,7 @@ export function formatBenchTable(result: BenchResult): string {
   row('total, runSyncCycle wall (s)', seconds(changed.totalMedianMs), seconds(noChange.totalMedianMs));
   row('rows/s (ERP rows / total)', String(changed.rowsPerSecond), String(noChange.rowsPerSecond));
   row('peak RSS (MB)', String(changed.peakRssMedianMb), String(noChange.peakRssMedianMb));
+  row('  of which before the cycle (MB)', String(changed.baselineRssMedianMb), String(noChange.baselineRssMedianMb));
   row('CPU user+sys (s)', seconds(changed.cpuMedianMs), seconds(noChange.cpuMedianMs));
   row('plan / status', `${changed.planAction ?? '-'}/${changed.status}`, `${noChange.planAction ?? '-'}/${noChange.status}`);
   row('bytes uploaded', String(changed.bytesUploaded), String(noChange.bytesUploaded));

@@ -30,6 +30,8 @@ export interface BenchChildOutput {
   readonly cycleMs: number;
   /** process.resourceUsage().maxRSS, in bytes. */
   readonly maxRssBytes: number;
+  /** Peak RSS before runSyncCycle (node, tsx's loader, the engine's modules, pools): what the run adds is the rest. */
+  readonly baselineRssBytes: number;
   readonly cpuUserMs: number;
   readonly cpuSystemMs: number;
 }
@@ -53,6 +55,7 @@ async function main(): Promise<void> {
       { clock, logger },
     );
     const timings = { ...DEFAULT_SYNC_TIMINGS, pollIntervalMs: BENCH_POLL_INTERVAL_MS, maxPollIntervalMs: BENCH_POLL_INTERVAL_MS };
+    const baselineRssBytes = process.resourceUsage().maxRSS * 1024;
     const started = performance.now();
     const summaries = await runSyncCycle(
       { db, erpPool, kibo, clock, logger, dataDir: input.dataDir, timings, lockDatabaseUrl: input.stateDatabaseUrl },
@@ -62,7 +65,7 @@ async function main(): Promise<void> {
     const cycleMs = performance.now() - started;
     const usage = process.resourceUsage();
     const output: BenchChildOutput = {
-      summaries, cycleMs, maxRssBytes: usage.maxRSS * 1024, cpuUserMs: usage.userCPUTime / 1000, cpuSystemMs: usage.systemCPUTime / 1000,
+      summaries, cycleMs, maxRssBytes: usage.maxRSS * 1024, baselineRssBytes, cpuUserMs: usage.userCPUTime / 1000, cpuSystemMs: usage.systemCPUTime / 1000,
     };
     process.stdout.write(`${JSON.stringify(output)}\n`);
   } finally {

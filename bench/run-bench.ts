@@ -10,7 +10,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { ZipArchive } from 'archiver';
 import pg from 'pg';
@@ -26,6 +27,7 @@ const DEFAULT_ADMIN_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
 /** Emulator job steps: short, so Kibo's (emulated) job time barely shows in the engine's stages. */
 const EMULATOR_JOB_STEP_MS = 10;
 const CHILD_SCRIPT = path.join(BENCH_DIR, 'run-bench-child.ts');
+const TSX_LOADER_URL = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 
 export interface BenchOptions {
   readonly rows: number;
@@ -33,6 +35,8 @@ export interface BenchOptions {
   readonly seed: number;
   readonly adminDatabaseUrl: string;
   readonly workDir: string;
+  /** ERP database name (default: one per rows and seed). */
+  readonly databaseName?: string;
   /** Where bench-<rows>.json goes; undefined = do not write. */
   readonly resultsDir?: string;
   readonly log: (message: string) => void;
@@ -45,7 +49,10 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
   const loadBefore = os.loadavg();
   ensureUnzipInstalled(log);
   assertPsqlInstalled();
-  const data = await prepareBenchData({ rows: options.rows, seed: options.seed, workDir: options.workDir, adminDatabaseUrl: options.adminDatabaseUrl, log });
+  const data = await prepareBenchData({
+    rows: options.rows, seed: options.seed, workDir: options.workDir, adminDatabaseUrl: options.adminDatabaseUrl, log,
+    ...(options.databaseName === undefined ? {} : { databaseName: options.databaseName }),
+  });
   const mappingDir = path.join(BENCH_DIR, 'mappings');
   const query = await readMappingQuery(path.join(mappingDir, 'bench-products.yaml'));
   const emulators = {
@@ -101,7 +108,7 @@ async function runMeasured(options: BenchOptions, data: BenchDataManifest, mappi
     if (summary.error !== undefined) throw new Error(`the bench run ${label} ended ${summary.status}: ${summary.error}`);
     const deltaZipBytes = summary.files.uploadZip === undefined ? 0 : (await stat(summary.files.uploadZip)).size;
     const measuredRun: MeasuredRun = {
-      cycleMs: Math.round(output.cycleMs), maxRssBytes: output.maxRssBytes, cpuUserMs: Math.round(output.cpuUserMs), cpuSystemMs: Math.round(output.cpuSystemMs),
+      cycleMs: Math.round(output.cycleMs), maxRssBytes: output.maxRssBytes, baselineRssBytes: output.baselineRssBytes, cpuUserMs: Math.round(output.cpuUserMs), cpuSystemMs: Math.round(output.cpuSystemMs),
       stageDurationsMs: summary.stageDurationsMs, status: summary.status, ...(summary.planAction ? { planAction: summary.planAction } : {}),
       counts: summary.counts as Record<string, number>, bytesUploaded: summary.bytesUploaded, deltaZipBytes,
     };
@@ -115,7 +122,7 @@ async function runMeasured(options: BenchOptions, data: BenchDataManifest, mappi
 /** Async on purpose: the emulator serving this child lives in this process and must keep answering. */
 async function runChild(input: BenchChildInput): Promise<BenchChildOutput> {
   // tsx as a loader (not a second process of npx) so the measured process is the engine's own.
-  const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), CHILD_SCRIPT, JSON.stringify(input)], {
+  const child = spawn(process.execPath, ['--import', TSX_LOADER_URL, CHILD_SCRIPT, JSON.stringify(input)], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   let output = '';
