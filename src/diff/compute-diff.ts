@@ -31,6 +31,8 @@ export interface KeyedDiffer {
   addErp(key: string, cells: readonly CellValue[]): DiffEntry;
   /** Whether an ERP row with this key was already given (lets the caller reject duplicates first). */
   hasErpKey(key: string): boolean;
+  /** Whether Kibo's export has this key (a row without it would be created). */
+  hasKiboKey(key: string): boolean;
   /** Kibo keys never given on the ERP side, in Kibo's order; call once all ERP rows are in. */
   finishRemoved(): Iterable<string>;
   /** `removed` counts Kibo keys not (yet) seen on the ERP side: final once all ERP rows are in. */
@@ -174,6 +176,7 @@ export function createKeyedDiffer(fields: readonly ComparableField[]): KeyedDiff
     addKibo,
     addErp,
     hasErpKey,
+    hasKiboKey: (key: string) => rowByKey.has(key),
     finishRemoved,
     get counts(): Readonly<Record<DiffClass, number>> {
       return {

@@ -11,6 +11,7 @@ import { recordKiboJob, updateKiboJob } from '../state/index.ts';
 import { describeError } from '../support/errors.ts';
 import { toContextOverride, type PreparedRun } from './prepare-sync-run.ts';
 import type { SyncDeps } from './sync-deps.ts';
+import type { SyncStage } from './sync-summary.ts';
 
 export interface ImportOutcome {
   readonly jobId?: string;
@@ -27,12 +28,25 @@ export interface ImportOutcome {
 type Uploading = PreparedRun & { readonly upload: NonNullable<PreparedRun['upload']> };
 
 /** Imports a batch (same domain and context, distinct resources); one outcome per prepared run, in order. */
-export async function importPreparedRuns(deps: SyncDeps, batch: readonly Uploading[]): Promise<ImportOutcome[]> {
+/** Records one stage's duration for every run the batch carries (they all waited for it). */
+export type BatchStageRecorder = (stage: SyncStage, elapsedMs: number) => void;
+
+export async function importPreparedRuns(deps: SyncDeps, batch: readonly Uploading[], recordStage: BatchStageRecorder = () => undefined): Promise<ImportOutcome[]> {
+  const timed = async <T>(stage: SyncStage, work: () => Promise<T>): Promise<T> => {
+    const startedAt = deps.clock.now();
+    try {
+      return await work();
+    } finally {
+      recordStage(stage, deps.clock.now() - startedAt);
+    }
+  };
   const ordered = sortByImportOrder(batch.map((prepared) => ({ resource: prepared.context.mapping.resource, prepared })));
   const first = ordered[0]!.prepared;
-  const zip = await writeZip(
-    ordered.map(({ resource, prepared }) => ({ name: resource.fileName, content: createReadStream(prepared.upload.rows.writer.path) })),
-    { date: new Date(deps.clock.now()) },
+  const zip = await timed('write', () =>
+    writeZip(
+      ordered.map(({ resource, prepared }) => ({ name: resource.fileName, content: createReadStream(prepared.upload.rows.writer.path) })),
+      { date: new Date(deps.clock.now()) },
+    ),
   );
   const zipPath = await first.context.dir.writeBytes('upload.zip', zip);
   for (const prepared of batch) {
@@ -41,7 +55,7 @@ export async function importPreparedRuns(deps: SyncDeps, batch: readonly Uploadi
   }
   const runIds = batch.map((prepared) => prepared.context.run.id);
   for (const prepared of batch) prepared.context.assertCanContinue();
-  const uploaded = await deps.kibo.uploadFile(`kibo-sync-runs-${runIds.join('-')}.zip`, zip);
+  const uploaded = await timed('upload', () => deps.kibo.uploadFile(`kibo-sync-runs-${runIds.join('-')}.zip`, zip));
   const contextOverride = toContextOverride(first.context.mapping);
   const request = {
     name: `kibo-sync ${batch.map((prepared) => prepared.context.mapping.sync).join(', ')} (runs ${runIds.join(', ')})`,
@@ -51,12 +65,14 @@ export async function importPreparedRuns(deps: SyncDeps, batch: readonly Uploadi
     ...(contextOverride ? { contextOverride } : {}),
   };
   for (const prepared of batch) prepared.context.assertCanContinue();
-  const created = await deps.kibo.createImportJob(request);
-  const createdAt = new Date(deps.clock.now());
-  for (const runId of runIds) {
-    await recordKiboJob(deps.db, { id: created.id, runId, kind: 'import', status: created.status ?? 'pending', uploadFileId: uploaded.id ?? undefined, request, createdAt });
-  }
-  const finished = await pollImportJob(deps, created.id);
+  const { created, finished } = await timed('import', async () => {
+    const job = await deps.kibo.createImportJob(request);
+    const createdAt = new Date(deps.clock.now());
+    for (const runId of runIds) {
+      await recordKiboJob(deps.db, { id: job.id, runId, kind: 'import', status: job.status ?? 'pending', uploadFileId: uploaded.id ?? undefined, request, createdAt });
+    }
+    return { created: job, finished: await pollImportJob(deps, job.id) };
+  });
   const logRows = finished.job ? await readAndKeepLog(deps, finished.job, first, batch) : [];
   const csvBytes = batch.map((prepared) => prepared.upload.rows.writer.bytes);
   const totalCsvBytes = csvBytes.reduce((sum, bytes) => sum + bytes, 0) || 1;

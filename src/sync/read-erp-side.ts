@@ -39,6 +39,7 @@ export interface ErpSideInput {
 export async function readErpSide(deps: SyncDeps, input: ErpSideInput): Promise<ErpSideOutcome> {
   const { mapping } = input;
   const transform = compileRowTransform(mapping);
+  const missingRequired = createRequiredCheck(mapping);
   const fieldNames = mapping.fields.map((field) => field.name);
   const rejections = createRejectionBuffer(deps, input);
   let rowsRead = 0;
@@ -54,6 +55,8 @@ export async function readErpSide(deps: SyncDeps, input: ErpSideInput): Promise<
           await rejections.addTransformProblems(rowsRead, result, key);
         } else if (input.differ.hasErpKey(key)) {
           await rejections.addDuplicate(rowsRead, key);
+        } else if (!input.differ.hasKiboKey(key) && missingRequired(result).length > 0) {
+          await rejections.addMissingRequired(rowsRead, key, missingRequired(result));
         } else {
           sourceCount += 1;
           const entry = input.differ.addErp(key, result.cells);
@@ -70,6 +73,21 @@ export async function readErpSide(deps: SyncDeps, input: ErpSideInput): Promise<
   }
   await rejections.flush();
   return { rowsRead, sourceCount, ...rejections.summary(), ...(sourceError ? { sourceError } : {}) };
+}
+
+/**
+ * Required fields (without a registry default) the row leaves blank: Kibo rejects such a row when it would
+ * create the record, so it is rejected here first, with its key and field.
+ */
+function createRequiredCheck(mapping: SyncMapping): (result: RowTransformResult) => string[] {
+  const required = mapping.fields
+    .map((field, index) => ({ field, index }))
+    .filter(({ field }) => field.spec.required && field.spec.defaultValue === undefined);
+  return (result) =>
+    required.filter(({ index }) => {
+      const cell = result.cells[index];
+      return typeof cell !== 'string' || cell === '';
+    }).map(({ field }) => field.name);
 }
 
 function sourceOf(mapping: SyncMapping): { query?: string; table?: string } {
@@ -106,6 +124,12 @@ function createRejectionBuffer(deps: SyncDeps, input: ErpSideInput) {
       else keys.add(knownKey);
       const problems = result.problems.length > 0 ? result.problems : [{ field: '', value: '', reason: 'key is null' }];
       await push(problems.map((problem) => ({ source: 'erp', file, rowNumber, key: knownKey, field: problem.field, reason: problem.reason, value: problem.value })));
+    },
+    addMissingRequired: async (rowNumber: number, key: string, fields: readonly string[]) => {
+      count += 1;
+      keys.add(key);
+      const reason = 'required for a new record, but the ERP gives no value: Kibo would reject the row, so it was not sent';
+      await push(fields.map((field) => ({ source: 'erp' as const, file, rowNumber, key, field, reason })));
     },
     addDuplicate: async (rowNumber: number, key: string) => {
       count += 1;

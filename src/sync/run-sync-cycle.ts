@@ -11,7 +11,7 @@ import { prepareSyncRun, type PreparedRun, type RunContext } from './prepare-syn
 import { createRunDirectory } from './run-directory.ts';
 import { createStageTimer } from './stage-timer.ts';
 import type { RunOptions, SyncDeps } from './sync-deps.ts';
-import type { SyncRunSummary } from './sync-summary.ts';
+import type { SyncRunSummary, SyncStage } from './sync-summary.ts';
 
 export interface SyncCycleDeps extends SyncDeps {
   /** Where the per-sync advisory locks are taken (the state database). */
@@ -107,16 +107,15 @@ async function importReady(deps: SyncDeps, started: Started[]): Promise<void> {
   const ready = started.filter((run) => !run.ending && run.prepared?.upload);
   for (const batch of groupForImport(ready)) {
     let outcomes: ImportOutcome[];
-    const startedAt = deps.clock.now();
+    // Every run in the batch waited for the shared zip, upload and job: each records those stages.
+    const recordStage = (stage: SyncStage, elapsedMs: number): void => {
+      for (const run of batch) run.context.stages.record(stage, elapsedMs);
+    };
     try {
-      outcomes = await importPreparedRuns(deps, batch.map((run) => run.prepared as PreparedRun & { upload: NonNullable<PreparedRun['upload']> }));
+      outcomes = await importPreparedRuns(deps, batch.map((run) => run.prepared as PreparedRun & { upload: NonNullable<PreparedRun['upload']> }), recordStage);
     } catch (error) {
       for (const run of batch) run.ending = failure(run, error);
       continue;
-    } finally {
-      // Every run in the batch waited for the shared job: each records the import stage.
-      const elapsed = deps.clock.now() - startedAt;
-      for (const run of batch) run.context.stages.record('import', elapsed);
     }
     recordOutcomes(batch, outcomes);
   }

@@ -56,7 +56,7 @@ describe('kibo-sync CLI', () => {
       expect(run.planId).toMatch(/^plan_\d+_/);
       expect(run.importJobId).toEqual(expect.any(String));
       expect(run.bytesUploaded).toBeGreaterThan(0);
-      expect(Object.keys(run.stageDurationsMs)).toEqual(expect.arrayContaining(['export', 'read-kibo', 'read-erp', 'plan', 'import', 'record']));
+      expect(Object.keys(run.stageDurationsMs)).toEqual(expect.arrayContaining(['export', 'read-kibo', 'read-erp', 'plan', 'write', 'upload', 'import', 'record']));
       for (const role of ['kiboExport', 'plan', 'deltaCsv', 'uploadZip', 'kiboLog']) {
         expect(run.files[role], role).toContain(harness.dataDir);
         await expect(readFile(run.files[role]!), role).resolves.toBeInstanceOf(Buffer);

@@ -1,9 +1,9 @@
-// Issue 3, "Done when" 5: Kibo rejects a row. Here a new product whose name is NULL in the ERP: the
-// mapping's default `onNull: skip` writes a blank cell, which is fine for an update but leaves a new
-// record without its required ProductName, so the import rejects that row alone. The run must record
-// the rejection (source kibo, row, key, field) and must not advance that key's state, while the other
-// rows' state advances. K2's name spans two lines, so a row number that counted lines instead of records
-// would blame the wrong key.
+// Issue 3, "Done when" 5: Kibo rejects a row. Here an existing product whose name the ERP clears: the
+// mapping's `onNull: clear` sends `~delete~`, and Kibo refuses to clear a required field, so the import
+// rejects that row alone. The run must record the rejection (source kibo, row, key, field) and must not
+// advance that key's state, while the other rows' state advances. K2's name spans two lines and comes
+// first, so a row number that counted lines instead of records would blame the wrong key.
+// (A NEW product without its required name never reaches Kibo: the engine rejects it itself.)
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -24,7 +24,7 @@ fields:
   ProductCode: sku
   ProductType: { const: Base }
   ProductUsage: { const: Standard }
-  ProductName: title
+  ProductName: { column: title, type: string, onNull: clear }
   Price: { column: price, type: decimal, scale: 2 }
   VariationPricingMethod: { const: Differential }
   PackageWeight: { const: 1 }
@@ -49,7 +49,7 @@ beforeAll(async () => {
   await writeFile(path.join(dir, 'staged-products.yaml'), MAPPING);
   await harness.useMappingsDir(dir);
   await harness.erp('create table erp.staged_items (position integer primary key, sku text not null, title text, price numeric(12, 2) not null)');
-  await harness.erp(`insert into erp.staged_items values (1, 'K1', 'One', 1), (2, 'K2', E'Two\\nlines, "quoted"', 2), (3, 'K3', null, 3), (4, 'K4', 'Four', 4)`);
+  await harness.erp(`insert into erp.staged_items values (1, 'K1', 'One', 1), (2, 'K2', E'Two\\nlines, "quoted"', 2), (3, 'K3', 'Three', 3), (4, 'K4', 'Four', 4)`);
 });
 
 afterAll(async () => {
@@ -69,25 +69,43 @@ describe('a row Kibo rejects', () => {
   it('is recorded with source kibo, row, key and field; its key state does not advance while the others do', async () => {
     const [first] = await harness.run();
     expect(first?.status, first?.error).toBe('succeeded');
-    expect(first?.counts).toMatchObject({ added: 4, rejectedByUs: 0, rejectedByKibo: 1 });
-    expect(harness.emulator.listRecords('Products').map((record) => record.ProductCode).sort()).toEqual(['K1', 'K2', 'K4']);
-    const rejected = await harness.state(STATE_TABLES.rejectedRows).where({ run_id: first?.runId }).select('source', 'file', 'row_number', 'key', 'field', 'reason');
-    expect(rejected).toEqual([
-      { source: 'kibo', file: 'products.csv', row_number: 4, key: key('K3'), field: 'ProductName', reason: expect.stringMatching(/required/) },
-    ]);
+    expect(first?.counts).toMatchObject({ added: 4, rejectedByUs: 0, rejectedByKibo: 0 });
     const afterFirst = await keyStates();
-    expect([...afterFirst.keys()].sort()).toEqual([key('K1'), key('K2'), key('K4')]);
+    expect([...afterFirst.keys()].sort()).toEqual([key('K1'), key('K2'), key('K3'), key('K4')]);
 
-    await harness.erp("update erp.staged_items set price = 1.25 where sku = 'K1'");
+    await harness.erp("update erp.staged_items set price = price + 0.25 where sku in ('K1', 'K2')");
+    await harness.erp("update erp.staged_items set title = null, price = 3.5 where sku = 'K3'");
     const [second] = await harness.run();
     expect(second?.status, second?.error).toBe('succeeded');
-    // K3 is still not in Kibo, so it is sent (and rejected) again alongside the changed K1.
-    expect(second?.counts).toMatchObject({ added: 1, changed: 1, unchanged: 2, rejectedByKibo: 1 });
+    expect(second?.counts).toMatchObject({ changed: 3, unchanged: 1, rejectedByUs: 0, rejectedByKibo: 1 });
+    const rejected = await harness.state(STATE_TABLES.rejectedRows).where({ run_id: second?.runId }).select('source', 'file', 'row_number', 'key', 'field', 'reason');
+    // rows of the delta: K1 = 2, K2 = 3 (two lines), K3 = 4
+    expect(rejected).toEqual([
+      { source: 'kibo', file: 'products.csv', row_number: 4, key: key('K3'), field: 'ProductName', reason: expect.stringMatching(/required|clear/i) },
+    ]);
+    expect(harness.emulator.listRecords('Products').find((record) => record.ProductCode === 'K3')).toMatchObject({ ProductName: 'Three', Price: '3' });
     const afterSecond = await keyStates();
-    expect(afterSecond.has(key('K3'))).toBe(false);
-    expect(afterSecond.get(key('K1'))?.hash).not.toBe(afterFirst.get(key('K1'))?.hash);
-    expect(Number(afterSecond.get(key('K1'))?.last_run_id)).toBe(second?.runId);
-    expect(afterSecond.get(key('K2'))).toEqual(afterFirst.get(key('K2')));
+    expect(afterSecond.get(key('K3'))).toEqual(afterFirst.get(key('K3')));
+    for (const code of ['K1', 'K2']) {
+      expect(afterSecond.get(key(code))?.hash).not.toBe(afterFirst.get(key(code))?.hash);
+      expect(Number(afterSecond.get(key(code))?.last_run_id)).toBe(second?.runId);
+    }
+    expect(afterSecond.get(key('K4'))).toEqual(afterFirst.get(key('K4')));
+    await harness.erp("update erp.staged_items set title = 'Three', price = 3 where sku = 'K3'");
+  });
+
+  it('a new product without its required name is rejected by us with key and field, never sent', async () => {
+    await harness.erp("insert into erp.staged_items values (5, 'K5', null, 5)");
+    const jobsBefore = harness.emulator.listJobs('import').length;
+    const [run] = await harness.run();
+    expect(run?.status, run?.error).toBe('succeeded');
+    expect(run?.counts).toMatchObject({ added: 0, rejectedByUs: 1, rejectedByKibo: 0 });
+    expect(harness.emulator.listJobs('import')).toHaveLength(jobsBefore);
+    const rejected = await harness.state(STATE_TABLES.rejectedRows).where({ run_id: run?.runId }).select('source', 'file', 'row_number', 'key', 'field', 'reason');
+    expect(rejected).toEqual([
+      { source: 'erp', file: expect.stringContaining('staged-products.yaml'), row_number: 5, key: key('K5'), field: 'ProductName', reason: expect.stringMatching(/required for a new record/) },
+    ]);
+    await harness.erp("delete from erp.staged_items where sku = 'K5'");
   });
 
   it('an import job Kibo fails ends the run failed (exit code 1) and advances no key state; the next run sends the rows again', async () => {
@@ -108,9 +126,10 @@ describe('a row Kibo rejects', () => {
     expect(await keyStates()).toEqual(before);
     const [retried] = await harness.run();
     expect(retried?.status, retried?.error).toBe('succeeded');
-    expect(retried?.counts).toMatchObject({ changed: 2, added: 1, rejectedByKibo: 1 });
+    expect(retried?.counts).toMatchObject({ changed: 2, added: 0, rejectedByKibo: 0 });
     const after = await keyStates();
     expect(after.get(key('K2'))?.hash).not.toBe(before.get(key('K2'))?.hash);
-    expect(after.has(key('K3'))).toBe(false);
+    expect(after.get(key('K4'))?.hash).not.toBe(before.get(key('K4'))?.hash);
+    expect(after.get(key('K3'))).toEqual(before.get(key('K3')));
   });
 });

@@ -46,11 +46,18 @@ function registryPosition(resource: string): number {
 describe('syncs of one domain in one cycle', () => {
   it('share one import job with their CSVs in registry order, and each run keeps only its own Kibo rejections', async () => {
     await harness.useMappingsDir(await writeMappingsDir('same-level', {
-      'products.yaml': withoutAfter,
+      'products.yaml': (yaml) => withoutAfter(yaml).replace('  ProductName: title\n', '  ProductName: { column: title, type: string, onNull: clear }\n'),
       'product-catalog.yaml': withoutAfter,
       'location-inventory.yaml': withoutAfter,
     }));
-    // A new product without its required name: Kibo rejects that one row of products.csv.
+    // A product Kibo already has, whose required name the ERP clears: the import refuses `~delete~` on a
+    // required field, so Kibo rejects that one row of products.csv.
+    await harness.importIntoKibo({
+      resource: 'Products',
+      fileName: 'products.csv',
+      csv: 'MasterCatalogName,ProductCode,ProductType,ProductUsage,ProductName,Price,VariationPricingMethod,PackageWeight,PackageLength,PackageWidth,PackageHeight\r\n' +
+        'Main Master Catalog,000125,Base,Standard,Tea Set,89.90,Differential,2.1,25,25,15',
+    });
     await harness.erp('alter table erp.items alter column title drop not null');
     await harness.erp("update erp.items set title = null where sku = '000125'");
     const jobsBefore = harness.emulator.listJobs('import').length;

@@ -101,6 +101,8 @@ describe('createKeyedDiffer', () => {
     expect(differ.hasErpKey('NEW')).toBe(true);
     expect(differ.hasErpKey('W-2')).toBe(false);
     expect(differ.hasErpKey('OTHER')).toBe(false);
+    expect(differ.hasKiboKey('W-2')).toBe(true);
+    expect(differ.hasKiboKey('NEW')).toBe(false);
   });
 
   it('rejects a duplicate Kibo key, a Kibo row after ERP rows, and misaligned cells', () => {
