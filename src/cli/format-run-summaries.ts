@@ -2,7 +2,8 @@
 import type { SyncRunSummary } from '../sync/sync-summary.ts';
 import { EXIT_CODES, type ExitCode } from './cli-context.ts';
 
-const FAILED_STATUSES = new Set(['failed', 'aborted', 'stuck']);
+/** `locked`: another process holds the sync's lock, so the run asked for did not happen (like `flock -n`). */
+const FAILED_STATUSES = new Set(['failed', 'aborted', 'stuck', 'locked']);
 
 export function exitCodeOfRuns(summaries: readonly SyncRunSummary[]): ExitCode {
   if (summaries.some((summary) => FAILED_STATUSES.has(summary.status))) return EXIT_CODES.failed;
