@@ -7,19 +7,16 @@ import { createSystemClock } from '../../support/clock.ts';
 import type { Logger } from '../../support/logger.ts';
 import { createSilentLogger } from '../../support/logger.ts';
 import type { EmulatorContext, EmulatorSettings } from './emulator-context.ts';
+import { EMULATOR_DEFAULT_CREDENTIALS } from '../../config/load-settings.ts';
 import type { EmulatorFaults } from './emulator-faults.ts';
 import { assembleEmulatorTenant, startJobTimer, type EmulatorTenant } from './emulator-tenant.ts';
 import { buildEmulatorServer } from './emulator-server.ts';
 
 export type { EmulatorFaults } from './emulator-faults.ts';
 
+/** The documented credentials (README) come from config, so kibo-sync and its emulator always agree. */
 export const EMULATOR_DEFAULTS = {
-  tenantId: 100000,
-  siteId: 100001,
-  masterCatalogId: 1,
-  catalogId: 1,
-  clientId: 'KiboSync.Emulator.1.0.0.Release',
-  sharedSecret: 'emulator-shared-secret',
+  ...EMULATOR_DEFAULT_CREDENTIALS,
   tokenTtlSeconds: 3600,
   jobStepMs: 500,
   exportFilesDelayMs: 0,
