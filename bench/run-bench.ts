@@ -40,6 +40,8 @@ export interface BenchOptions {
   /** Where bench-<rows>.json goes; undefined = do not write. */
   readonly resultsDir?: string;
   readonly log: (message: string) => void;
+  /** Writes a V8 CPU profile of each engine run into this directory (node --cpu-prof). */
+  readonly cpuProfileDir?: string;
 }
 
 type Scenario = 'changed' | 'noChange';
@@ -102,7 +104,7 @@ async function runMeasured(options: BenchOptions, data: BenchDataManifest, mappi
         catalogId: emulator.catalogId, clientId: emulator.clientId, sharedSecret: emulator.sharedSecret,
       },
     };
-    const output = await runChild(input);
+    const output = await runChild(input, options.cpuProfileDir);
     const summary = output.summaries[0];
     if (summary === undefined) throw new Error('the bench run returned no summary: is bench/mappings/bench-products.yaml loaded?');
     if (summary.error !== undefined) throw new Error(`the bench run ${label} ended ${summary.status}: ${summary.error}`);
@@ -120,9 +122,10 @@ async function runMeasured(options: BenchOptions, data: BenchDataManifest, mappi
 }
 
 /** Async on purpose: the emulator serving this child lives in this process and must keep answering. */
-async function runChild(input: BenchChildInput): Promise<BenchChildOutput> {
+async function runChild(input: BenchChildInput, cpuProfileDir: string | undefined): Promise<BenchChildOutput> {
   // tsx as a loader (not a second process of npx) so the measured process is the engine's own.
-  const child = spawn(process.execPath, ['--import', TSX_LOADER_URL, CHILD_SCRIPT, JSON.stringify(input)], {
+  const profile = cpuProfileDir === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', cpuProfileDir];
+  const child = spawn(process.execPath, [...profile, '--import', TSX_LOADER_URL, CHILD_SCRIPT, JSON.stringify(input)], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   let output = '';
@@ -222,7 +225,7 @@ async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
       rows: { type: 'string', default: '1000000' }, runs: { type: 'string', default: '3' }, seed: { type: 'string', default: '42' },
-      'database-url': { type: 'string', default: DEFAULT_ADMIN_URL }, 'results-dir': { type: 'string', default: path.join(BENCH_DIR, 'results') },
+      'database-url': { type: 'string', default: DEFAULT_ADMIN_URL }, 'cpu-prof-dir': { type: 'string' }, 'results-dir': { type: 'string', default: path.join(BENCH_DIR, 'results') },
     },
   });
   const rows = Number(values.rows);
@@ -231,7 +234,7 @@ async function main(): Promise<void> {
   if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs must be a whole number of at least 1, got ${values.runs}`);
   const result = await runBench({
     rows, runs, seed: Number(values.seed), adminDatabaseUrl: values['database-url'], workDir: path.join(BENCH_DIR, 'work'),
-    resultsDir: values['results-dir'], log: (message) => process.stderr.write(`bench: ${message}\n`),
+    resultsDir: values['results-dir'], ...(values['cpu-prof-dir'] === undefined ? {} : { cpuProfileDir: values['cpu-prof-dir'] }), log: (message) => process.stderr.write(`bench: ${message}\n`),
   });
   process.stdout.write(`${formatBenchTable(result)}\n`);
 }
