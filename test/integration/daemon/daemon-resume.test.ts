@@ -38,11 +38,13 @@ function startDaemon(args: readonly string[] = []): DaemonProcess {
 }
 
 /** The run whose import job is recorded in state while the emulator still has that job running. */
-async function waitForImportInFlight(afterRunId: number): Promise<{ run: RunRecord; jobId: string }> {
+async function waitForImportInFlight(daemon: DaemonProcess, afterRunId: number): Promise<{ run: RunRecord; jobId: string }> {
   const job = await waitUntil('an import job recorded in state', async () => {
     const row = (await harness.state(STATE_TABLES.kiboJobs).where({ kind: 'import' }).andWhere('run_id', '>', afterRunId).first()) as { id: string; run_id: string } | undefined;
     return row;
-  }, 30_000, 25);
+  }, 30_000, 25).catch((error: unknown) => {
+    throw new Error(`${(error as Error).message}; daemon said:\n${daemon.logs.map((line) => JSON.stringify(line).slice(0, 300)).join('\n')}\n${daemon.otherOutput()}`);
+  });
   const inEmulator = harness.emulator.listJobs('import') as { id: string; isComplete: boolean }[];
   expect(inEmulator.find((entry) => entry.id === job.id)?.isComplete).toBe(false);
   return { run: (await findRun(harness.state, Number(job.run_id)))!, jobId: job.id };
@@ -79,7 +81,7 @@ describe('daemon crash and shutdown resume', () => {
   it('kill -9 while Kibo imports, then a restart: the open job is adopted, not re-created, and the run succeeds with key state advanced', async () => {
     harness.emulator.setFaults({ jobStepMs: SLOW_JOB_STEP_MS });
     const first = startDaemon(['--resync']);
-    const { run, jobId } = await waitForImportInFlight(await lastRunId());
+    const { run, jobId } = await waitForImportInFlight(first, await lastRunId());
     first.child.kill('SIGKILL');
     await first.waitForExit(5_000);
     expect((await findRun(harness.state, run.id))!.status).toBe('running');
@@ -93,7 +95,7 @@ describe('daemon crash and shutdown resume', () => {
     const importJobsBefore = harness.emulator.listJobs('import').length;
     harness.emulator.setFaults({ jobStepMs: SLOW_JOB_STEP_MS * 2 });
     const first = startDaemon(['--resync']);
-    const { run, jobId } = await waitForImportInFlight(await lastRunId());
+    const { run, jobId } = await waitForImportInFlight(first, await lastRunId());
     first.child.kill('SIGTERM');
     const exit = await first.waitForExit(20_000);
     expect(exit.code).toBe(0);

@@ -15,7 +15,8 @@ import { SHIPPED_MAPPINGS_DIR, startSyncHarness, type SyncHarness } from '../../
 import { waitUntil } from './daemon-process.ts';
 
 const MASTER_CATALOG = 'Main Master Catalog';
-// K3 has no name: a new product without its required ProductName, which Kibo rejects alone.
+// Clearing the required ProductName of an existing product (K3's title set to NULL sends `~delete~`)
+// is refused by Kibo for that row alone.
 const STAGED_PRODUCTS = `sync: staged-products
 resource: Products
 source:
@@ -25,7 +26,7 @@ fields:
   ProductCode: sku
   ProductType: { const: Base }
   ProductUsage: { const: Standard }
-  ProductName: title
+  ProductName: { column: title, type: string, onNull: clear }
   Price: { column: price, type: decimal, scale: 2 }
   VariationPricingMethod: { const: Differential }
   PackageWeight: { const: 1 }
@@ -45,7 +46,7 @@ beforeAll(async () => {
   await writeFile(path.join(dir, 'pricelists.yaml'), await readFile(path.join(SHIPPED_MAPPINGS_DIR, 'pricelists.yaml'), 'utf8'));
   await harness.useMappingsDir(dir);
   await harness.erp('create table erp.staged_items (position integer primary key, sku text not null, title text, price numeric(12, 2) not null)');
-  await harness.erp(`insert into erp.staged_items values (1, 'K1', 'One', 1), (2, 'K2', E'Two\\nlines, "quoted"', 2), (3, 'K3', null, 3), (4, 'K4', 'Four', 4)`);
+  await harness.erp(`insert into erp.staged_items values (1, 'K1', 'One', 1), (2, 'K2', E'Two\\nlines, "quoted"', 2), (3, 'K3', 'Three', 3), (4, 'K4', 'Four', 4)`);
 });
 
 afterAll(async () => {
@@ -66,12 +67,14 @@ describe('resumeOpenImports', () => {
   it('adopts an import job carrying two runs and finishes each from disk as an uninterrupted run would', async () => {
     const syncs = ['staged-products', 'pricelists'];
     const [uninterrupted] = await harness.run(['staged-products']);
-    expect(uninterrupted).toMatchObject({ status: 'succeeded', counts: { rejectedByKibo: 1 } });
+    expect(uninterrupted).toMatchObject({ status: 'succeeded', counts: { added: 4, rejectedByKibo: 0 } });
     const expectedKeys = await keyStates('staged-products');
-    expect([...expectedKeys.keys()].sort()).toEqual(['K1', 'K2', 'K4'].map((code) => encodeKey([MASTER_CATALOG, code])).sort());
+    expect([...expectedKeys.keys()].sort()).toEqual(['K1', 'K2', 'K3', 'K4'].map((code) => encodeKey([MASTER_CATALOG, code])).sort());
+    expectedKeys.delete(encodeKey([MASTER_CATALOG, 'K3']));
     await harness.state(STATE_TABLES.keyState).where({ sync: 'staged-products' }).delete();
+    await harness.erp("update erp.staged_items set title = null where sku = 'K3'");
 
-    // The same rows again (resync), in one job with pricelists, stopped while Kibo imports them.
+    // Every row again (resync), in one job with pricelists, stopped while Kibo imports them.
     harness.emulator.setFaults({ jobStepMs: 1_000 });
     const stop = new AbortController();
     const before = await lastRunId();
