@@ -5,7 +5,7 @@ import cron, { type ScheduledTask } from 'node-cron';
 import type { SyncMapping } from '../mapping/index.ts';
 import { finishRun, listRecentRuns, startRun, type RunTrigger } from '../state/index.ts';
 import { describeError } from '../support/errors.ts';
-import { resumeOpenImports } from '../sync/resume-open-imports.ts';
+import { startResumingOpenImports } from '../sync/resume-open-imports.ts';
 import { runSyncCycle, type SyncCycleDeps } from '../sync/run-sync-cycle.ts';
 import type { SyncRunSummary } from '../sync/sync-summary.ts';
 import { needsCatchUpRun, truncateToSecond } from './schedule-times.ts';
@@ -59,8 +59,11 @@ export async function runDaemon(deps: DaemonDeps, mappings: readonly SyncMapping
 
 async function runStartUp(deps: DaemonDeps, mappings: readonly SyncMapping[], options: DaemonOptions, runner: CycleRunner): Promise<void> {
   try {
-    const report = await resumeOpenImports(deps, mappings);
-    deps.logger.info({ adoptedJobs: report.adoptedJobs, finishedRuns: report.finished.map((run) => `${run.sync}#${run.runId} ${run.status}`), abortedRunIds: report.abortedRunIds, lockedSyncs: report.lockedSyncs }, 'resume finished');
+    const resume = await startResumingOpenImports(deps, mappings);
+    if (resume.adopting.length > 0) deps.logger.info({ jobIds: resume.adopting }, 'adopting open Kibo import jobs in the background; their syncs stay locked until they end');
+    runner.track(resume.done.then((report) => {
+      deps.logger.info({ adoptedJobs: report.adoptedJobs, finishedRuns: report.finished.map((run) => `${run.sync}#${run.runId} ${run.status}`), abortedRunIds: report.abortedRunIds, lockedSyncs: report.lockedSyncs }, 'resume finished');
+    }));
   } catch (error) {
     // The open jobs stay recorded open, so the next start adopts them; the schedule must still run.
     deps.logger.error({ err: error }, `resuming unfinished runs failed: ${describeError(error)}`);
@@ -103,6 +106,8 @@ function scheduleSyncs(deps: DaemonDeps, mappings: readonly SyncMapping[], onTic
 
 interface CycleRunner {
   run(request: CycleRequest): Promise<void>;
+  /** Other background work shutdown must wait for (adopted imports); never rejects. */
+  track(work: Promise<void>): void;
   drain(graceMs: number): Promise<void>;
 }
 
@@ -136,13 +141,18 @@ function createCycleRunner(deps: DaemonDeps, mappings: readonly SyncMapping[]): 
       for (const tick of free) running.delete(tick.sync);
     }
   };
+  const track = (work: Promise<void>): Promise<void> => {
+    const tracked = work.catch((error: unknown) => {
+      // Background work reports its own failures; this only keeps one from becoming an unhandled rejection.
+      deps.logger.error({ err: error }, `background work failed: ${describeError(error)}`);
+    });
+    inFlight.add(tracked);
+    void tracked.finally(() => inFlight.delete(tracked));
+    return tracked;
+  };
   return {
-    run(request) {
-      const cycle = runCycle(request);
-      inFlight.add(cycle);
-      void cycle.finally(() => inFlight.delete(cycle));
-      return cycle;
-    },
+    run: (request) => track(runCycle(request)),
+    track: (work) => void track(work),
     async drain(graceMs) {
       if (inFlight.size === 0) return;
       const timeout = new AbortController();

@@ -47,15 +47,50 @@ interface CarriedRun {
   readonly manifestError?: string;
 }
 
+export interface ResumeInProgress {
+  /** Import jobs being adopted; their syncs' locks are held until `done` settles. */
+  readonly adopting: readonly string[];
+  readonly done: Promise<ResumeReport>;
+}
+
+/** Resumes everything and resolves when done (polling an adopted job can take as long as the import). */
 export async function resumeOpenImports(deps: SyncCycleDeps, mappings: readonly SyncMapping[]): Promise<ResumeReport> {
+  return (await startResumingOpenImports(deps, mappings)).done;
+}
+
+/**
+ * Takes the locks of every sync with an import to adopt and aborts the runs that never uploaded, then
+ * returns: the adopted jobs are polled in the background (`done`), so a long Kibo import does not hold
+ * up the other syncs' schedules; the syncs being resumed stay locked (their ticks report `locked`).
+ */
+export async function startResumingOpenImports(deps: SyncCycleDeps, mappings: readonly SyncMapping[]): Promise<ResumeInProgress> {
   const report: ResumeReport = { adoptedJobs: [], finished: [], abortedRunIds: [], lockedSyncs: [] };
-  const mappingBySync = new Map(mappings.map((mapping) => [mapping.sync, mapping]));
-  for (const jobId of await listJobsToAdopt(deps)) {
-    await withSyncLocks(deps, await syncsOfJob(deps, jobId), report, () => adoptJob(deps, mappingBySync, jobId, report));
+  const locks = new Map<string, SyncLock>();
+  try {
+    const adopting: string[] = [];
+    for (const jobId of await listJobsToAdopt(deps)) {
+      if (await holdSyncLocks(deps, await syncsOfJob(deps, jobId), locks, report)) adopting.push(jobId);
+    }
+    for (const run of await findUnfinishedRuns(deps.db)) {
+      if ((await listKiboJobs(deps.db, run.id)).some((job) => job.kind === 'import')) continue; // being adopted, or locked
+      if (await holdSyncLocks(deps, [run.sync], locks, report)) await abortIfStillRunning(deps, run.id, report);
+    }
+    const mappingBySync = new Map(mappings.map((mapping) => [mapping.sync, mapping]));
+    return { adopting, done: adoptJobs(deps, mappingBySync, adopting, report).finally(() => releaseAll(locks)) };
+  } catch (error) {
+    await releaseAll(locks);
+    throw error;
   }
-  for (const run of await findUnfinishedRuns(deps.db)) {
-    if ((await listKiboJobs(deps.db, run.id)).some((job) => job.kind === 'import')) continue; // adopted above, or locked
-    await withSyncLocks(deps, [run.sync], report, () => abortIfStillRunning(deps, run.id, report));
+}
+
+async function adoptJobs(deps: SyncCycleDeps, mappingBySync: ReadonlyMap<string, SyncMapping>, jobIds: readonly string[], report: ResumeReport): Promise<ResumeReport> {
+  for (const jobId of jobIds) {
+    try {
+      await adoptJob(deps, mappingBySync, jobId, report);
+    } catch (error) {
+      // Still recorded open (or its runs unfinished): the next start tries again. Shutdown lands here too.
+      deps.logger.error({ err: error, jobId }, `could not adopt Kibo import job ${jobId}: ${describeError(error)}`);
+    }
   }
   return report;
 }
@@ -74,22 +109,25 @@ async function syncsOfJob(deps: SyncCycleDeps, jobId: string): Promise<string[]>
   return [...new Set(runs.map((run) => run.sync))].sort();
 }
 
-async function withSyncLocks(deps: SyncCycleDeps, syncs: readonly string[], report: ResumeReport, work: () => Promise<void>): Promise<void> {
-  const locks: SyncLock[] = [];
-  try {
-    for (const sync of syncs) {
-      const lock = await tryAcquireSyncLock(deps.lockDatabaseUrl, sync);
-      if (!lock) {
-        deps.logger.info({ sync }, `sync ${sync} is held by another process; leaving its unfinished runs to it`);
-        if (!report.lockedSyncs.includes(sync)) report.lockedSyncs.push(sync);
-        return;
-      }
-      locks.push(lock);
+/** Takes (or already holds) the lock of each sync; false when another process holds one of them. */
+async function holdSyncLocks(deps: SyncCycleDeps, syncs: readonly string[], locks: Map<string, SyncLock>, report: ResumeReport): Promise<boolean> {
+  for (const sync of syncs) {
+    if (locks.has(sync)) continue;
+    if (report.lockedSyncs.includes(sync)) return false;
+    const lock = await tryAcquireSyncLock(deps.lockDatabaseUrl, sync);
+    if (!lock) {
+      deps.logger.info({ sync }, `sync ${sync} is held by another process; leaving its unfinished runs to it`);
+      report.lockedSyncs.push(sync);
+      return false;
     }
-    await work();
-  } finally {
-    for (const lock of locks) await lock.release();
+    locks.set(sync, lock);
   }
+  return true;
+}
+
+async function releaseAll(locks: Map<string, SyncLock>): Promise<void> {
+  for (const lock of locks.values()) await lock.release();
+  locks.clear();
 }
 
 async function loadRuns(deps: SyncCycleDeps, runIds: readonly number[]): Promise<RunRecord[]> {

@@ -9,7 +9,7 @@ import { selectMappings } from '../../../src/cli/load-mappings-or-fail.ts';
 import { encodeKey } from '../../../src/mapping/index.ts';
 import { tryAcquireSyncLock } from '../../../src/scheduler/sync-lock.ts';
 import { findRun, listKiboJobs, listRejectedRows, startRun, STATE_TABLES } from '../../../src/state/index.ts';
-import { INTERRUPTED_BEFORE_UPLOAD, resumeOpenImports } from '../../../src/sync/resume-open-imports.ts';
+import { INTERRUPTED_BEFORE_UPLOAD, resumeOpenImports, startResumingOpenImports } from '../../../src/sync/resume-open-imports.ts';
 import { runSyncCycle } from '../../../src/sync/run-sync-cycle.ts';
 import { SHIPPED_MAPPINGS_DIR, startSyncHarness, type SyncHarness } from '../../helpers/sync-harness.ts';
 import { waitUntil } from './daemon-process.ts';
@@ -121,6 +121,35 @@ describe('resumeOpenImports', () => {
       expect((await findRun(harness.state, live.id))!.status).toBe('running');
     } finally {
       await held?.release();
+    }
+  });
+
+  it('returns once the locks are held and polls a slow adopted job in the background, keeping its sync locked until it ends', async () => {
+    harness.emulator.setFaults({ jobStepMs: 1_500 });
+    try {
+      await harness.erp("update erp.price_lists set name = name || ' (renamed)'");
+      const stop = new AbortController();
+      const before = await lastRunId();
+      const cycle = runSyncCycle({ ...harness.deps, signal: stop.signal }, selectMappings(harness.mappings, ['pricelists']), { trigger: 'manual', resync: false, dryRun: false });
+      const jobId = await waitUntil('the import job', async () => {
+        const row = (await harness.state(STATE_TABLES.kiboJobs).where({ kind: 'import' }).andWhere('run_id', '>', before).first()) as { id: string } | undefined;
+        return row?.id;
+      }, 20_000, 20);
+      stop.abort(new Error('test shutdown'));
+      const [stopped] = await cycle;
+
+      const resume = await startResumingOpenImports(harness.deps, harness.mappings);
+      expect(resume.adopting).toEqual([jobId]);
+      expect(await tryAcquireSyncLock(harness.database.url, 'pricelists')).toBeUndefined();
+      expect((await findRun(harness.state, stopped!.runId!))!.status).toBe('aborted'); // not finished yet: Kibo is still importing
+      const report = await resume.done;
+      expect(report.finished.map((summary) => [summary.runId, summary.status])).toEqual([[stopped!.runId, 'succeeded']]);
+      expect((await findRun(harness.state, stopped!.runId!))!.counts).toMatchObject({ changed: 3 });
+      const lock = await tryAcquireSyncLock(harness.database.url, 'pricelists');
+      expect(lock).toBeDefined();
+      await lock?.release();
+    } finally {
+      harness.emulator.setFaults({ jobStepMs: null });
     }
   });
 });
