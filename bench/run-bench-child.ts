@@ -1,6 +1,7 @@
 // One measured sync run, in a process of its own so its peak RSS is its own: builds the engine's real
 // dependencies (state DB, ERP pool, Kibo client pointed at the bench's emulator) and runs runSyncCycle.
 // Input: one JSON argument (BenchChildInput); output: one JSON line (BenchChildOutput) on stdout.
+import { readFileSync } from 'node:fs';
 import { loadMappingFiles } from '../src/config/load-mapping-files.ts';
 import { createErpPool } from '../src/erp/read-erp-rows.ts';
 import { createKiboClient } from '../src/kibo/kibo-client.ts';
@@ -28,12 +29,26 @@ export interface BenchChildOutput {
   readonly summaries: readonly SyncRunSummary[];
   /** Wall time of runSyncCycle alone (setup and migrations excluded). */
   readonly cycleMs: number;
-  /** process.resourceUsage().maxRSS, in bytes. */
+  /** Peak RSS of this process (VmHWM), in bytes. */
   readonly maxRssBytes: number;
   /** Peak RSS before runSyncCycle (node, tsx's loader, the engine's modules, pools): what the run adds is the rest. */
   readonly baselineRssBytes: number;
   readonly cpuUserMs: number;
   readonly cpuSystemMs: number;
+}
+
+/**
+ * This process's peak RSS, in bytes. VmHWM belongs to the address space, which exec replaces, whereas
+ * getrusage's maxRSS survives exec on Linux and so would report the (forking) runner's own RSS.
+ */
+function readPeakRssBytes(): number {
+  try {
+    const match = /^VmHWM:\s+(\d+) kB$/mu.exec(readFileSync('/proc/self/status', 'utf8'));
+    if (match) return Number(match[1]) * 1024;
+  } catch {
+    // no /proc (not Linux): getrusage below is the best available figure
+  }
+  return process.resourceUsage().maxRSS * 1024;
 }
 
 /** Kibo's jobs are the emulator's here: poll often so waiting adds little to the engine's stages. */
@@ -55,7 +70,7 @@ async function main(): Promise<void> {
       { clock, logger },
     );
     const timings = { ...DEFAULT_SYNC_TIMINGS, pollIntervalMs: BENCH_POLL_INTERVAL_MS, maxPollIntervalMs: BENCH_POLL_INTERVAL_MS };
-    const baselineRssBytes = process.resourceUsage().maxRSS * 1024;
+    const baselineRssBytes = readPeakRssBytes();
     const started = performance.now();
     const summaries = await runSyncCycle(
       { db, erpPool, kibo, clock, logger, dataDir: input.dataDir, timings, lockDatabaseUrl: input.stateDatabaseUrl },
@@ -65,7 +80,7 @@ async function main(): Promise<void> {
     const cycleMs = performance.now() - started;
     const usage = process.resourceUsage();
     const output: BenchChildOutput = {
-      summaries, cycleMs, maxRssBytes: usage.maxRSS * 1024, baselineRssBytes, cpuUserMs: usage.userCPUTime / 1000, cpuSystemMs: usage.systemCPUTime / 1000,
+      summaries, cycleMs, maxRssBytes: readPeakRssBytes(), baselineRssBytes, cpuUserMs: usage.userCPUTime / 1000, cpuSystemMs: usage.systemCPUTime / 1000,
     };
     process.stdout.write(`${JSON.stringify(output)}\n`);
   } finally {
