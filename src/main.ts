@@ -1,5 +1,6 @@
 // Wires the CLI: builds the program, registers one command per file in cli/, maps errors to exit codes.
 import { Command, CommanderError } from 'commander';
+import { registerDaemonCommand } from './cli/daemon-command.ts';
 import { registerDemoCommand } from './cli/demo-command.ts';
 import { registerEmulatorCommand } from './cli/emulator-command.ts';
 import { registerMigrateCommand } from './cli/migrate-command.ts';
@@ -12,6 +13,7 @@ import { ConfigurationError, describeError } from './support/errors.ts';
 
 const COMMANDS: readonly CommandRegistrar[] = [
   registerRunCommand,
+  registerDaemonCommand,
   registerValidateCommand,
   registerStatusCommand,
   registerMigrateCommand,

@@ -1,17 +1,12 @@
-// `kibo-sync daemon` as a real child process: started with a harness's environment, its JSON log lines
-// collected from stderr, stopped by a real signal. Uses bin/kibo-sync.js once src/main.ts registers the
-// daemon command; until then the stand-in entry beside this file (same signal handling as main.ts).
+// `kibo-sync daemon` as a real child process (bin/kibo-sync.js): started with a harness's environment,
+// its JSON log lines collected from stderr, stopped by a real signal.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { REPO_ROOT } from '../../helpers/sync-harness.ts';
 
-const MAIN_REGISTERS_DAEMON = readFileSync(path.join(REPO_ROOT, 'src', 'main.ts'), 'utf8').includes('registerDaemonCommand');
-const ENTRY_ARGS = MAIN_REGISTERS_DAEMON
-  ? [path.join(REPO_ROOT, 'bin', 'kibo-sync.js')]
-  : ['--import', 'tsx', path.join(REPO_ROOT, 'test', 'integration', 'daemon', 'daemon-cli-entry.ts')];
+const ENTRY_ARGS = [path.join(REPO_ROOT, 'bin', 'kibo-sync.js')];
 
 export interface DaemonLogLine {
   readonly level: number;

@@ -158,7 +158,6 @@ describe('container files agree with the code', () => {
       expect(parseExecForm(cmd?.args ?? 'null')).toEqual(['node', 'bin/kibo-sync.js', 'daemon']);
     });
 
-    // Fails until the daemon command is wired into src/main.ts (another helper's work).
     it('names a daemon command the CLI really has', () => {
       expect(cliCommands).toContain('daemon');
     });
