@@ -8,6 +8,7 @@ import { createKiboClient, type KiboClient } from '../kibo/kibo-client.ts';
 import { closeStateDb, createStateDb, migrateState } from '../state/index.ts';
 import { createSystemClock, type Clock } from '../support/clock.ts';
 import { createLogger, type Logger } from '../support/logger.ts';
+import type { SyncObserver } from '../sync/sync-summary.ts';
 import type { CliContext } from './cli-context.ts';
 
 export interface CommandRuntime {
@@ -17,6 +18,8 @@ export interface CommandRuntime {
   readonly db: Knex;
   readonly erpPool: pg.Pool;
   readonly kibo: KiboClient;
+  /** Sends the Kibo client's retries and failures to this observer from now on (metrics). */
+  observeKiboCalls(observer: SyncObserver): void;
   close(): Promise<void>;
 }
 
@@ -32,9 +35,19 @@ export async function openCommandRuntime(context: CliContext, overrides: Setting
     await Promise.allSettled([closeStateDb(db), erpPool.end()]);
     throw new Error(`cannot prepare the state schema kibo_sync on STATE_DATABASE_URL: ${(error as Error).message}`, { cause: error });
   }
-  const kibo = createKiboClient({ ...settings.kibo }, { clock, logger });
+  // The observer (metrics) is built after the runtime opens, so the client reports through this late-bound slot.
+  let kiboObserver: SyncObserver | undefined;
+  const kibo = createKiboClient({ ...settings.kibo }, {
+    clock,
+    logger,
+    onRetry: (info) => kiboObserver?.kiboCallRetried?.({ reason: info.reason, ...(info.status === undefined ? {} : { status: info.status }) }),
+    onCallFailed: (info) => kiboObserver?.kiboCallFailed?.(info),
+  });
   return {
     settings, logger, clock, db, erpPool, kibo,
+    observeKiboCalls: (observer) => {
+      kiboObserver = observer;
+    },
     close: async () => {
       await Promise.allSettled([closeStateDb(db), erpPool.end()]);
       logger.flush();

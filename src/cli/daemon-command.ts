@@ -5,7 +5,6 @@
 import type { Command } from 'commander';
 import { Registry } from 'prom-client';
 import { checkErpWriteAccess } from '../erp/check-erp-read-only.ts';
-import { createKiboClient } from '../kibo/kibo-client.ts';
 import {
   combineObservers, createAlertNotifier, createDatabaseHealthCheck, createSyncMetrics, loadLastAlertStatus, pingKnex, startOpsServer,
   type AlertNotifier, type OpsServer,
@@ -62,13 +61,9 @@ export function registerDaemonCommand(program: Command, context: CliContext): vo
 
 function createDaemonDeps(runtime: CommandRuntime, observer: SyncObserver, signal: AbortSignal): SyncCycleDeps & { signal: AbortSignal } {
   const { settings, clock, logger } = runtime;
-  // A client of our own, so Kibo retries reach the metrics (the shared runtime's client has no hook).
-  const kibo = createKiboClient({ ...settings.kibo }, {
-    clock, logger,
-    onRetry: (info) => observer.kiboCallRetried?.({ reason: info.reason, ...(info.status === undefined ? {} : { status: info.status }) }),
-  });
+  runtime.observeKiboCalls(observer);
   return {
-    db: runtime.db, erpPool: runtime.erpPool, kibo, clock, logger, observer, signal,
+    db: runtime.db, erpPool: runtime.erpPool, kibo: runtime.kibo, clock, logger, observer, signal,
     dataDir: settings.dataDir,
     timings: settings.kibo.emulatorUrl ? EMULATOR_SYNC_TIMINGS : DEFAULT_SYNC_TIMINGS,
     lockDatabaseUrl: settings.stateDatabaseUrl,

@@ -52,6 +52,8 @@ export interface KiboClientDeps {
   logger: Logger;
   fetch?: FetchLike;
   onRetry?: (info: RetryInfo) => void;
+  /** A call failed for good (after retries): for metrics. */
+  onCallFailed?: (info: { readonly operation: string; readonly status?: number }) => void;
 }
 
 export interface ListJobsOptions {
@@ -113,6 +115,7 @@ export function createKiboClient(settings: KiboClientSettings, deps: KiboClientD
   return buildClient(
     { files: new FilesApi(configuration), imports: new ImportApi(configuration), exports: new ExportApi(configuration) },
     kiboFetch,
+    deps.onCallFailed,
   );
 }
 
@@ -122,43 +125,53 @@ interface SdkApis {
   readonly exports: ExportApi;
 }
 
-function buildClient({ files, imports, exports }: SdkApis, kiboFetch: FetchLike): KiboClient {
+function buildClient({ files, imports, exports }: SdkApis, kiboFetch: FetchLike, onCallFailed?: KiboClientDeps['onCallFailed']): KiboClient {
+  // `operation` is a stable name (a metric label); `subject` (an id, a job name) only goes into the error text.
+  const callKibo: CallKibo = async (operation, subject, call) => {
+    try {
+      return await call();
+    } catch (error) {
+      const failure = toKiboApiError(subject === '' ? operation : `${operation} ${subject}`, error);
+      onCallFailed?.({ operation, ...(failure.status === undefined ? {} : { status: failure.status }) });
+      throw failure;
+    }
+  };
   const parseJob = (operation: string, value: unknown): KiboJob => parseWireValue(kiboJobSchema, value, operation);
   const parseJobs = (operation: string, value: unknown): KiboJob[] => parseWireValue(kiboJobListSchema, value, operation);
   const client: KiboClient = {
     uploadFile: (fileName, zip) =>
-      callKibo(`upload file ${fileName}`, async () => {
+      callKibo('upload file', fileName, async () => {
         // Only a Buffer goes out raw: any other body type is JSON-stringified by the SDK (NOTES.md).
         const body = Buffer.isBuffer(zip) ? zip : Buffer.from(zip);
         const answer = await files.upload({ fileType: 'import', fileName, body: body as unknown as Blob });
         return parseWireValue(dropLocationSchema, answer, 'upload file');
       }),
-    getFile: (id) => callKibo(`get file ${id}`, async () => parseWireValue(dropLocationSchema, await files.get({ id }), 'get file')),
+    getFile: (id) => callKibo('get file', id, async () => parseWireValue(dropLocationSchema, await files.get({ id }), 'get file')),
     downloadFile: (id) =>
-      callKibo(`download file ${id}`, async () => {
+      callKibo('download file', id, async () => {
         // download() drops the body; downloadRaw() keeps the Response.
         const answer = await files.downloadRaw({ id });
         return Buffer.from(await answer.raw.arrayBuffer());
       }),
     createPublicLink: (id, hourDuration = DEFAULT_PUBLIC_LINK_HOURS) =>
-      callKibo(`create public link for file ${id}`, async () => decodePublicLink(await files.getPublicLink({ id, hourDuration }))),
-    fetchPublicLink: (url) => fetchPublicLink(kiboFetch, url),
+      callKibo('create public link for file', id, async () => decodePublicLink(await files.getPublicLink({ id, hourDuration }))),
+    fetchPublicLink: (url) => fetchPublicLink(callKibo, kiboFetch, url),
     createImportJob: (job) =>
-      callKibo(`create import job "${job.name}"`, async () =>
+      callKibo('create import job', `"${job.name}"`, async () =>
         parseJob('create import job', await imports.create({ importJob: toSdkImportJob(job) })),
       ),
-    getImportJob: (id) => callKibo(`get import job ${id}`, async () => parseJob('get import job', await imports.get({ id }))),
+    getImportJob: (id) => callKibo('get import job', id, async () => parseJob('get import job', await imports.get({ id }))),
     listImportJobs: (options = {}) =>
-      callKibo('list import jobs', async () => parseJobs('list import jobs', await imports.list(toListRequest(options)))),
-    deleteImportJob: (id) => callKibo(`delete import job ${id}`, () => imports._delete({ id })),
+      callKibo('list import jobs', '', async () => parseJobs('list import jobs', await imports.list(toListRequest(options)))),
+    deleteImportJob: (id) => callKibo('delete import job', id, () => imports._delete({ id })),
     createExportJob: (job) =>
-      callKibo(`create export job "${job.name}"`, async () =>
+      callKibo('create export job', `"${job.name}"`, async () =>
         parseJob('create export job', await exports.create({ exportJob: toSdkExportJob(job) })),
       ),
-    getExportJob: (id) => callKibo(`get export job ${id}`, async () => parseJob('get export job', await exports.get({ id }))),
+    getExportJob: (id) => callKibo('get export job', id, async () => parseJob('get export job', await exports.get({ id }))),
     listExportJobs: (options = {}) =>
-      callKibo('list export jobs', async () => parseJobs('list export jobs', await exports.list(toListRequest(options)))),
-    deleteExportJob: (id) => callKibo(`delete export job ${id}`, () => exports._delete({ id })),
+      callKibo('list export jobs', '', async () => parseJobs('list export jobs', await exports.list(toListRequest(options)))),
+    deleteExportJob: (id) => callKibo('delete export job', id, () => exports._delete({ id })),
     getJob: (kind, id) => (kind === 'import' ? client.getImportJob(id) : client.getExportJob(id)),
   };
   return client;
@@ -222,11 +235,13 @@ export function decodePublicLink(answer: string): string {
   return url;
 }
 
-async function fetchPublicLink(kiboFetch: FetchLike, url: string): Promise<Buffer> {
+type CallKibo = <T>(operation: string, subject: string, call: () => Promise<T>) => Promise<T>;
+
+async function fetchPublicLink(callKibo: CallKibo, kiboFetch: FetchLike, url: string): Promise<Buffer> {
   const shown = withoutQuery(url); // the query is a signature: keep it out of messages
   const operation = `fetch public link ${shown}`;
   // Plain GET, no Kibo headers: the link is presigned. Still timed out and retried by kiboFetch.
-  const response = await callKibo(operation, () => kiboFetch(url));
+  const response = await callKibo('fetch public link', shown, () => kiboFetch(url));
   if (!response.ok) {
     throw new KiboApiError(
       `Kibo ${operation} failed with HTTP ${response.status}; the link may have expired: create a new one`,
@@ -251,14 +266,6 @@ interface SdkErrorShape {
   readonly message?: unknown;
   readonly cause?: unknown;
   readonly response?: { readonly status?: unknown };
-}
-
-async function callKibo<T>(operation: string, call: () => Promise<T>): Promise<T> {
-  try {
-    return await call();
-  } catch (error) {
-    throw toKiboApiError(operation, error);
-  }
 }
 
 /** Maps SDK ResponseError / FetchError / auth errors (and our own) to one KiboApiError shape. */

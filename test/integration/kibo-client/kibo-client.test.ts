@@ -140,6 +140,19 @@ describe('Kibo client against the emulator', () => {
     expect(error).toMatchObject({ status: 404, operation: `get import job ${jobId}` });
   });
 
+  it('reports a call that failed for good with a stable operation name (no ids) and its status', async () => {
+    const emulator = await startTestEmulator();
+    const failures: { operation: string; status?: number }[] = [];
+    const client = createKiboClient(settingsFor(emulator), { clock, logger: createSilentLogger(), onCallFailed: (info) => failures.push(info) });
+    await expect(client.getImportJob('no-such-job')).rejects.toBeInstanceOf(KiboApiError);
+    await expect(client.getFile('no-such-file')).rejects.toBeInstanceOf(KiboApiError);
+    await client.listImportJobs();
+    expect(failures).toEqual([
+      { operation: 'get import job', status: 404 },
+      { operation: 'get file', status: 404 },
+    ]);
+  });
+
   it('runs an export and returns a zip holding the requested resource', async () => {
     const emulator = await startTestEmulator({ exportFilesDelayMs: 60 });
     const { client } = createHarness(emulator);
