@@ -20,6 +20,7 @@ export {
   updateKiboJob,
   findKiboJob,
   listRunIdsOfJob,
+  findImportJobsOfRuns,
   listKiboJobs,
   findOpenImportJobs,
   assertNoSecrets,

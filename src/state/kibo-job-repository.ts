@@ -85,6 +85,18 @@ export async function listRunIdsOfJob(db: Knex, id: string): Promise<number[]> {
   return rows.map((row) => Number(row.run_id));
 }
 
+/**
+ * Import jobs of runs left in one of `runStatuses` (e.g. aborted while the outcome was being recorded):
+ * the job row may be finished while its run never got its outcome.
+ */
+export async function findImportJobsOfRuns(db: Knex, runStatuses: readonly string[]): Promise<KiboJobRecord[]> {
+  const rows = (await selectJobs(db)
+    .where('job.kind', 'import')
+    .whereIn('run.status', [...runStatuses])
+    .orderBy([{ column: 'job.created_at' }, { column: 'job.id' }])) as Record<string, unknown>[];
+  return rows.map(parseKiboJobRow);
+}
+
 /** Import jobs not yet finished, oldest first: after a crash the daemon polls these rather than re-importing. */
 export async function findOpenImportJobs(db: Knex, sync?: string): Promise<KiboJobRecord[]> {
   const query = selectJobs(db).where('job.kind', 'import').whereNull('job.finished_at');

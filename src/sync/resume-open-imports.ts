@@ -13,7 +13,7 @@ import type { SyncMapping } from '../mapping/index.ts';
 import { readPlanDeleteKeys, readUploadManifest, readUploadedRows, resolveRunDataDir, type UploadedRows } from '../scheduler/read-uploaded-rows.ts';
 import { tryAcquireSyncLock, type SyncLock } from '../scheduler/sync-lock.ts';
 import {
-  deleteKeyStates, findLastGoodRun, findOpenImportJobs, findPlan, findRun, findUnfinishedRuns, finishRun, listKiboJobs,
+  deleteKeyStates, findImportJobsOfRuns, findLastGoodRun, findOpenImportJobs, findPlan, findRun, findUnfinishedRuns, finishRun, listKiboJobs,
   listRunIdsOfJob, recordRejectedRows, recordRunResource, upsertKeyStates,
   type FinishedRunStatus, type KeyHash, type RunCounts, type RunRecord, type RunStatus,
 } from '../state/index.ts';
@@ -95,12 +95,13 @@ async function adoptJobs(deps: SyncCycleDeps, mappingBySync: ReadonlyMap<string,
   return report;
 }
 
-/** Open import jobs, and import jobs of runs still marked running (the job row may be closed while the run is not). */
+/**
+ * Open import jobs, and import jobs of runs that never got their outcome (still running, or aborted or
+ * stuck by a stop between the job's end and the recording of its outcome: the job row may be closed).
+ */
 async function listJobsToAdopt(deps: SyncCycleDeps): Promise<string[]> {
   const ids = new Set((await findOpenImportJobs(deps.db)).map((job) => job.id));
-  for (const run of await findUnfinishedRuns(deps.db)) {
-    for (const job of await listKiboJobs(deps.db, run.id)) if (job.kind === 'import') ids.add(job.id);
-  }
+  for (const job of await findImportJobsOfRuns(deps.db, [...ADOPTABLE_RUN_STATUSES])) ids.add(job.id);
   return [...ids];
 }
 

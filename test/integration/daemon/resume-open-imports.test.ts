@@ -108,6 +108,23 @@ describe('resumeOpenImports', () => {
     expect(again).toEqual({ adoptedJobs: [], finished: [], abortedRunIds: [], lockedSyncs: [] });
   });
 
+  it('finishes a run stopped after its import job ended but before its outcome was recorded', async () => {
+    await harness.erp('update erp.staged_items set price = price + 1');
+    const [run] = await harness.run(['staged-products']);
+    expect(run?.status, run?.error).toBe('succeeded');
+    const recorded = await keyStates('staged-products');
+    // What a SIGTERM between the job's end and the recording of its outcome leaves behind: the job row
+    // is finished, the run is aborted, and no key state advanced.
+    await harness.state(STATE_TABLES.runs).where({ id: run!.runId }).update({ status: 'aborted', error: 'received SIGTERM' });
+    await harness.state(STATE_TABLES.keyState).where({ sync: 'staged-products' }).delete();
+
+    const report = await resumeOpenImports(harness.deps, harness.mappings);
+    expect(report.adoptedJobs).toEqual([run!.importJobId]);
+    expect((await findRun(harness.state, run!.runId!))?.status).toBe('succeeded');
+    expect(await keyStates('staged-products')).toEqual(recorded);
+    expect(await resumeOpenImports(harness.deps, harness.mappings)).toEqual({ adoptedJobs: [], finished: [], abortedRunIds: [], lockedSyncs: [] });
+  });
+
   it('aborts a run that stopped before its upload, and leaves a run whose sync another process holds', async () => {
     const startedAt = new Date();
     const orphan = await startRun(harness.state, { sync: 'pricelists', trigger: 'schedule', resync: false, dryRun: false, startedAt });
