@@ -7,7 +7,7 @@ import { createErpPool } from '../erp/read-erp-rows.ts';
 import { createKiboClient, type KiboClient } from '../kibo/kibo-client.ts';
 import { closeStateDb, createStateDb, migrateState } from '../state/index.ts';
 import { createSystemClock, type Clock } from '../support/clock.ts';
-import { createLogger, type Logger } from '../support/logger.ts';
+import { createLogger, isTerminal, type Logger } from '../support/logger.ts';
 import type { SyncObserver } from '../sync/sync-summary.ts';
 import type { CliContext } from './cli-context.ts';
 
@@ -25,7 +25,7 @@ export interface CommandRuntime {
 
 export async function openCommandRuntime(context: CliContext, overrides: SettingsOverrides): Promise<CommandRuntime> {
   const settings = loadSettings(overrides);
-  const logger = createLogger({ level: settings.logLevel, destination: context.stderr });
+  const logger = createLogger({ level: settings.logLevel, destination: context.stderr, pretty: isTerminal(context.stderr) });
   const clock = createSystemClock();
   const db = createStateDb(settings.stateDatabaseUrl, { applicationName: 'kibo-sync state' });
   const erpPool = createErpPool(settings.erpDatabaseUrl);

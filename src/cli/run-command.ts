@@ -8,7 +8,6 @@ import { openCommandRuntime } from './command-runtime.ts';
 import { exitCodeOfRuns, formatRunSummaries } from './format-run-summaries.ts';
 import { loadMappingsOrFail, selectMappings } from './load-mappings-or-fail.ts';
 import { addSettingsOptions, readSettingsOverrides } from './settings-options.ts';
-import { createTerminalProgress } from './terminal-progress.ts';
 
 interface RunFlags extends Record<string, unknown> {
   resync?: boolean;
@@ -38,8 +37,6 @@ export function registerRunCommand(program: Command, context: CliContext): void 
           db: runtime.db, erpPool: runtime.erpPool, kibo: runtime.kibo, clock: runtime.clock, logger: runtime.logger,
           dataDir: runtime.settings.dataDir, timings: runtime.settings.kibo.emulatorUrl ? EMULATOR_SYNC_TIMINGS : DEFAULT_SYNC_TIMINGS, signal: context.shutdownSignal,
           lockDatabaseUrl: runtime.settings.stateDatabaseUrl,
-          // a person watching a terminal sees each stage finish; pipes and --json stay clean
-          ...(isTerminal(context.stderr) && !flags.json ? { observer: createTerminalProgress((line) => void context.stderr.write(`${line}\n`)) } : {}),
         },
         mappings,
         {
@@ -55,8 +52,4 @@ export function registerRunCommand(program: Command, context: CliContext): void 
       await runtime.close();
     }
   });
-}
-
-function isTerminal(stream: NodeJS.WritableStream): boolean {
-  return (stream as NodeJS.WriteStream).isTTY === true;
 }

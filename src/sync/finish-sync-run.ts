@@ -99,7 +99,7 @@ export async function closeRun(context: RunContext, ending: RunEnding, counts: P
     startedAt: run.startedAt.toISOString(),
     finishedAt: finishedAt.toISOString(),
   };
-  deps.logger.info({ sync: mapping.sync, runId: run.id, status: ending.status, counts, planId, bytesUploaded }, `sync ${mapping.sync} ${ending.status}`);
+  deps.logger.info({ sync: mapping.sync, runId: run.id, status: ending.status, counts, planId, bytesUploaded }, `${mapping.sync} run ${run.id}: ${ending.status}`);
   deps.observer?.runFinished?.(summary);
   return summary;
 }

@@ -74,7 +74,7 @@ async function beginRun(deps: SyncCycleDeps, mapping: SyncMapping, options: RunO
   await recordRunDataDir(deps.db, run.id, dir.path);
   const context: RunContext = {
     deps, mapping, run, dir, options,
-    stages: createStageTimer(deps.clock, mapping.sync, deps.observer),
+    stages: createStageTimer({ clock: deps.clock, sync: mapping.sync, runId: run.id, logger: deps.logger, ...(deps.observer ? { observer: deps.observer } : {}) }),
     assertCanContinue: () => {
       lock.assertHeld();
       deps.signal?.throwIfAborted();
