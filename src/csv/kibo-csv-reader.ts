@@ -3,11 +3,12 @@
 // stay strings.
 //
 // Why a scanner of our own: Kibo exports run to hundreds of MB, and parsing them was the sync's hot spot.
-// Measured on a 432 MB products.csv (bench/measure-csv-parsers.ts; medians of 3, busy 2-core machine):
-// csv-parse 45 MB/s (our former reader 27), papaparse 85, csv-parser 33, udsv 191 — but udsv silently
-// truncates an unclosed quote, rewrites `"2"x` to `x`, drops a `""` record and fails on mixed CRLF/LF
-// files, and papaparse merges records of mixed-ending files and drops `""` records. This scanner keeps
-// csv-parse's exact results (same records, same errors by line) on the dialect above.
+// Measured on the bench's 432 MB products.csv (bench/measure-csv-parsers.ts, medians of 3, 2 cores):
+// csv-parse 43 MB/s (our former reader), csv-parser 41, papaparse 182, udsv 193, this scanner 179 in
+// batches (138 one record at a time). udsv silently truncates an unclosed quote, rewrites `"2"x` to `x`,
+// drops a `""` record and fails on mixed CRLF/LF files; papaparse merges records of mixed-ending files
+// and drops `""` records. This scanner gives csv-parse's records and errors (same lines) on the dialect
+// above; test/unit/csv/kibo-csv-reader-differential.test.ts checks that against csv-parse.
 
 export interface CsvRecord {
   readonly values: readonly string[];
@@ -31,6 +32,7 @@ const COMMA = 44;
 const LF = 10;
 const CR = 13;
 const BOM = '\uFEFF';
+const SCAN_PIECE_CHARS = 64 * 1024;
 
 /** The structural fault in a record; wrapped (as `cause`) by an error naming source and line. */
 export class CsvSyntaxError extends Error {
@@ -93,7 +95,8 @@ function scanRecord(text: string, start: number, final: boolean, next: NextPosit
       const quoted = scanQuoted(text, position, final);
       if (quoted === undefined) return undefined;
       values.push(quoted.value);
-      lineFeeds += countLineFeeds(quoted.value);
+      next.lineFeed = nextOf(text, '\n', position, next.lineFeed);
+      if (next.lineFeed < quoted.end) lineFeeds += countLineFeeds(quoted.value);
       end = quoted.end;
       const after = text.charCodeAt(end);
       const endsRecord = after === LF || (after === CR && text.charCodeAt(end + 1) === LF) || end === text.length;
@@ -178,6 +181,29 @@ function scanRecords(text: string, state: ScanState, final: boolean, source: str
   return { records, rest: position };
 }
 
+/**
+ * Scans `pending + text` without building that string: the record cut at the chunk boundary is finished
+ * on a small string (pending plus the text's first line), then the chunk is scanned as it is. Joining
+ * first would copy every chunk into a new flat string, which cost more than the parsing itself.
+ */
+function scanChunk(pending: string, text: string, state: ScanState, source: string): { records: CsvRecord[]; pending: string } {
+  let records: CsvRecord[] = [];
+  let body = text;
+  if (pending.length > 0) {
+    const lineEnd = text.indexOf('\n');
+    const headEnd = lineEnd === -1 ? text.length : lineEnd + 1;
+    const head = pending + text.slice(0, headEnd);
+    const scanned = scanRecords(head, state, false, source);
+    records = scanned.records;
+    // Rarely the cut record goes on (a quoted line break): then its rest is joined with the chunk.
+    body = scanned.rest === head.length ? text.slice(headEnd) : head.slice(scanned.rest) + text.slice(headEnd);
+  }
+  const scanned = scanRecords(body, state, false, source);
+  if (records.length === 0) records = scanned.records;
+  else for (const record of scanned.records) records.push(record);
+  return { records, pending: body.slice(scanned.rest) };
+}
+
 function checkColumns(values: string[], state: ScanState, source: string): CsvRecord {
   state.rowNumber += 1;
   state.expectedColumns ??= values.length;
@@ -220,12 +246,19 @@ export async function* readKiboCsvBatches(input: CsvInput, options: ReadKiboCsvO
       started = true;
       if (text.startsWith(BOM)) text = text.slice(1);
     }
-    pending = pending.length === 0 ? text : pending + text;
-    if (pending.length < rescanAt) continue;
-    const { records, rest } = scanRecords(pending, state, false, source);
-    pending = rest === 0 ? pending : pending.slice(rest);
-    rescanAt = records.length === 0 ? pending.length * 2 : 0;
-    if (records.length > 0) yield records;
+    // Big chunks are scanned in pieces: a batch stays small enough to die young (a 1 MiB chunk's records
+    // outlive the young generation, and GC then cost more than the parsing: 3.4 s vs 1.9 s per 432 MB).
+    for (let from = 0; from < text.length; from += SCAN_PIECE_CHARS) {
+      const piece = text.length <= SCAN_PIECE_CHARS ? text : text.slice(from, from + SCAN_PIECE_CHARS);
+      if (pending.length + piece.length < rescanAt) {
+        pending += piece;
+        continue;
+      }
+      const scanned = scanChunk(pending, piece, state, source);
+      pending = scanned.pending;
+      rescanAt = scanned.records.length === 0 ? pending.length * 2 : 0;
+      if (scanned.records.length > 0) yield scanned.records;
+    }
   }
   pending += decoder.decode();
   if (pending.length > 0) {

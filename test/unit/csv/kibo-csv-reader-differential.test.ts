@@ -88,4 +88,20 @@ describe('readKiboCsv against the csv-parse reader it replaced', () => {
       { numRuns: 500 },
     );
   });
+
+  it('matches on one big chunk (scanned in pieces) with records and a 200 KB quoted field across piece boundaries', async () => {
+    const rows = ['Code,Description,Price'];
+    for (let index = 0; index < 3000; index += 1) {
+      const description = index % 7 === 0 ? `"line one, ""quoted""\nline ${index}\r\nend"` : `plain text ${index}`;
+      rows.push(`P-${index},${description},${index}.5000`);
+      if (index === 1500) rows.push(`BIG,"${'x,"\n'.replaceAll('"', '""').repeat(50_000)}",1.0000`);
+    }
+    const text = rows.join('\r\n');
+    expect(text.length).toBeGreaterThan(3 * 64 * 1024);
+    const expected = await collect(readKiboCsvWithCsvParse([text]));
+    expect(await collect(readKiboCsv([text]))).toEqual(expected);
+    expect(await collect(readKiboCsv([Buffer.from(text, 'utf8')]))).toEqual(expected);
+    expect(await collect(readKiboCsv(splitBytes(text, [70_000, 140_001, 300_000])))).toEqual(expected);
+    expect('records' in expected && expected.records.length).toBe(3002);
+  });
 });
