@@ -1,6 +1,6 @@
 // Splits the engine's read-kibo and write costs into layers, on the bench's own export zip, so hot-path
 // proposals come with figures: each layer adds one step of the engine's real code to the previous one.
-//   npx tsx bench/measure-hot-paths.ts --zip bench/work/rows-1000000-seed-42/export-before.zip [--runs 3]
+//   node --expose-gc --import tsx bench/measure-hot-paths.ts --zip bench/work/rows-1000000-seed-42/export-before.zip [--runs 3]
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -11,11 +11,12 @@ import { parseArgs } from 'node:util';
 import { readKiboCsv, readKiboCsvBatches } from '../src/csv/kibo-csv-reader.ts';
 import { formatKiboCsvRecord, KIBO_RECORD_SEPARATOR } from '../src/csv/kibo-csv-writer.ts';
 import { createKeyedDiffer } from '../src/diff/compute-diff.ts';
+import { writeHash64 } from '../src/diff/hash-64.ts';
 import { readZipEntries } from '../src/kibo/kibo-zip.ts';
-import { parseMapping } from '../src/mapping/index.ts';
+import { parseMapping, type SyncMapping } from '../src/mapping/index.ts';
 import { openCsvFileWriter } from '../src/sync/csv-file-writer.ts';
 import { readKiboExportRows } from '../src/sync/read-kibo-export.ts';
-import { createKeyEncoder } from '../src/sync/sync-keys.ts';
+import { createKeyEncoder, type KeyEncoder } from '../src/sync/sync-keys.ts';
 import { median } from './bench-report.ts';
 
 const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));
@@ -23,6 +24,25 @@ const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));
 async function firstEntry(zip: Buffer) {
   for await (const entry of readZipEntries(zip)) return entry;
   throw new Error('the zip has no entry');
+}
+
+function usedBytes(): number {
+  (globalThis as { gc?: () => void }).gc?.();
+  const usage = process.memoryUsage();
+  return usage.heapUsed + usage.external;
+}
+
+/** Memory the Kibo side holds once loaded into the differ (run node with --expose-gc for exact figures). */
+async function measureDifferMemory(zip: Buffer, mapping: SyncMapping, encodeRowKey: KeyEncoder): Promise<Record<string, unknown>> {
+  const before = usedBytes();
+  const differ = createKeyedDiffer(mapping.fields.map((field) => field.spec));
+  let rows = 0;
+  for await (const row of readKiboExportRows(zip, mapping, encodeRowKey)) {
+    if (row.key !== undefined) differ.addKibo(row.key, row.cells);
+    rows += 1;
+  }
+  const held = usedBytes() - before;
+  return { layer: `differ after addKibo of ${rows} rows (heap + external; gc exposed: ${typeof (globalThis as { gc?: unknown }).gc === 'function'})`, heldMb: Math.round(held / 1024 ** 2), bytesPerRow: Math.round(held / rows), keep: differ.counts.removed };
 }
 
 async function main(): Promise<void> {
@@ -56,6 +76,10 @@ async function main(): Promise<void> {
         if (rows.length < 200_000) rows.push([...row.cells]);
       }
     },
+    'for comparison: one hash of the raw cells per row instead of (differ.addKibo)': async () => {
+      const out = new Uint32Array(2);
+      for await (const row of readKiboExportRows(zip, mapping, encodeRowKey)) writeHash64(row.cells.join('\u001f'), out, 0);
+    },
     'write 200k records, one await each (openCsvFileWriter)': async () => {
       const writer = await openCsvFileWriter(path.join(dir, 'a.csv'), mapping.fields.map((field) => field.header));
       for (const row of rows) await writer.writeRecord(row);
@@ -76,6 +100,8 @@ async function main(): Promise<void> {
     },
   };
   const results: Record<string, unknown>[] = [];
+  results.push(await measureDifferMemory(zip, mapping, encodeRowKey));
+  console.error(JSON.stringify(results.at(-1)));
   try {
     for (const [name, layer] of Object.entries(layers)) {
       const timings: number[] = [];
