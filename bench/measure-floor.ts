@@ -10,17 +10,21 @@ export interface FloorTiming {
   readonly totalMs: number;
 }
 
-/** Installs unzip through apt when it is missing (the bench runs as root on its machines). */
-export function ensureUnzipInstalled(log: (message: string) => void): void {
-  if (hasCommand('unzip')) return;
-  log('unzip is missing: installing it with apt-get');
+/** Installs a missing command's Debian package with apt-get (the bench's machines run it as root). */
+function ensureInstalled(command: string, aptPackage: string, log: (message: string) => void): void {
+  if (hasCommand(command)) return;
+  log(`${command} is missing: installing ${aptPackage} with apt-get`);
   execFileSync('apt-get', ['update', '-qq'], { stdio: 'inherit' });
-  execFileSync('apt-get', ['install', '-y', '-qq', 'unzip'], { stdio: 'inherit' });
-  if (!hasCommand('unzip')) throw new Error('unzip could not be installed; install it (apt-get install unzip) and run the bench again');
+  execFileSync('apt-get', ['install', '-y', '-qq', aptPackage], { stdio: 'inherit' });
+  if (!hasCommand(command)) {
+    throw new Error(`${command} could not be installed; install it (apt-get install ${aptPackage}) and run the bench again`);
+  }
 }
 
-export function assertPsqlInstalled(): void {
-  if (!hasCommand('psql')) throw new Error('psql is missing: install the Postgres client (apt-get install postgresql-client) to measure the floor');
+/** unzip and psql measure the floor; both are installed when missing. */
+export function ensureFloorToolsInstalled(log: (message: string) => void): void {
+  ensureInstalled('unzip', 'unzip', log);
+  ensureInstalled('psql', 'postgresql-client', log);
 }
 
 function hasCommand(name: string): boolean {

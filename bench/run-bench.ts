@@ -19,7 +19,7 @@ import { parse as parseYaml } from 'yaml';
 import { startEmulator, type RunningEmulator } from '../src/kibo/emulator/kibo-emulator.ts';
 import { describeMachine, formatBenchTable, summarizeFloor, summarizeRuns, type BenchResult, type MeasuredRun } from './bench-report.ts';
 import { prepareBenchData, type BenchDataManifest } from './generate-bench-data.ts';
-import { assertPsqlInstalled, ensureUnzipInstalled, measureFloor, type FloorTiming } from './measure-floor.ts';
+import { ensureFloorToolsInstalled, measureFloor, type FloorTiming } from './measure-floor.ts';
 import type { BenchChildInput, BenchChildOutput } from './run-bench-child.ts';
 
 const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));
@@ -49,8 +49,7 @@ type Scenario = 'changed' | 'noChange';
 export async function runBench(options: BenchOptions): Promise<BenchResult> {
   const { log } = options;
   const loadBefore = os.loadavg();
-  ensureUnzipInstalled(log);
-  assertPsqlInstalled();
+  ensureFloorToolsInstalled(log);
   const data = await prepareBenchData({
     rows: options.rows, seed: options.seed, workDir: options.workDir, adminDatabaseUrl: options.adminDatabaseUrl, log,
     ...(options.databaseName === undefined ? {} : { databaseName: options.databaseName }),
