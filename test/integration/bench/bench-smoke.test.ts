@@ -61,13 +61,15 @@ describe('npm run bench at 10k rows', () => {
       for (const stage of ['export', 'read-kibo', 'read-erp', 'plan']) expect(scenario.stageMedianMs[stage]).toBeGreaterThanOrEqual(0);
       expect(scenario.totalMedianMs).toBeGreaterThan(0);
       expect(scenario.rowsPerSecond).toBeGreaterThan(0);
-      expect(scenario.peakRssMedianMb).toBeGreaterThan(scenario.baselineRssMedianMb);
+      // At 10k rows loading the modules can be the peak: the run's peak is at least the baseline.
+      expect(scenario.peakRssMedianMb).toBeGreaterThanOrEqual(scenario.baselineRssMedianMb);
       expect(scenario.baselineRssMedianMb).toBeGreaterThan(0);
     }
     expect(result.changed.stageMedianMs.import).toBeGreaterThan(0);
     expect(result.floor.erpCopyMedianMs).toBeGreaterThan(0);
     expect(result.floor.unzipMedianMs).toBeGreaterThan(0);
-    expect(result.floor.totalMedianMs).toBe(result.floor.erpCopyMedianMs + result.floor.unzipMedianMs);
+    // Each figure is rounded to whole ms on its own: the sum may differ from the total by 1.
+    expect(Math.abs(result.floor.totalMedianMs - result.floor.erpCopyMedianMs - result.floor.unzipMedianMs)).toBeLessThanOrEqual(1);
     for (const value of Object.values(result.ratios)) expect(Number.isFinite(value) && value > 0).toBe(true);
     expect(result.ratios.deltaOverSnapshot).toBeLessThan(0.03);
     expect(result.machine).toMatchObject({ cores: expect.any(Number), cpuModel: expect.any(String), node: process.version });
