@@ -133,6 +133,20 @@ async function ensureDatabase(adminDatabaseUrl: string, name: string): Promise<s
   return url.toString();
 }
 
+/** Rows in bench.items, or undefined when the database or table is gone (the cache is then rebuilt). */
+async function countErpRows(databaseUrl: string): Promise<number | undefined> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  try {
+    await client.connect();
+    const result = await client.query<{ rows: string }>('select count(*) as rows from bench.items');
+    return Number(result.rows[0]?.rows);
+  } catch {
+    return undefined; // no database or no table: regenerate
+  } finally {
+    await client.end().catch(() => undefined); // closing a client that never connected can throw; nothing to clean
+  }
+}
+
 async function readManifest(file: string): Promise<BenchDataManifest | undefined> {
   try {
     return JSON.parse(await readFile(file, 'utf8')) as BenchDataManifest;
@@ -149,7 +163,7 @@ export async function prepareBenchData(options: BenchDataOptions): Promise<Bench
   const manifestFile = path.join(dir, 'manifest.json');
   const databaseName = options.databaseName ?? `kibo_bench_${rows}_${seed}`;
   const cached = await readManifest(manifestFile);
-  if (cached?.version === BENCH_DATA_VERSION && cached.erpDatabaseUrl.endsWith(`/${databaseName}`)) {
+  if (cached?.version === BENCH_DATA_VERSION && cached.erpDatabaseUrl.endsWith(`/${databaseName}`) && (await countErpRows(cached.erpDatabaseUrl)) === cached.counts.erpRows) {
     log(`reusing bench data in ${dir}`);
     return cached;
   }
