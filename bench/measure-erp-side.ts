@@ -67,9 +67,8 @@ async function main(): Promise<void> {
       }
     });
     differ = await loadKiboSide(zip, mapping, encodeRowKey);
-    await timed('+ write delta and snapshot CSVs (appendWrittenRow) = read-erp stage', async () => {
+    await timed('+ write the delta CSV (appendWrittenRow) = read-erp stage', async () => {
       const delta = createWrittenRows(await openCsvFileWriter(path.join(dir, 'delta.csv'), header));
-      const snapshot = createWrittenRows(await openCsvFileWriter(path.join(dir, 'snapshot.csv'), header));
       for await (const batch of readErpRows(pool, sql)) {
         for (const row of batch.rows) {
           const result = transform(row, batch.columns);
@@ -77,12 +76,10 @@ async function main(): Promise<void> {
           if (key === undefined || differ.hasErpKey(key)) continue;
           const entry = differ.addErp(key, result.cells);
           const texts = formatCellTexts(result.cells, fieldNames, entry.clearedFields);
-          if (selectRowAction(entry, false) === 'write') await appendWrittenRow(delta, key, texts);
-          await appendWrittenRow(snapshot, key, texts);
+          if (selectRowAction(entry, false) === 'write') await appendWrittenRow(delta, texts);
         }
       }
       await delta.writer.close();
-      await snapshot.writer.close();
     });
   } finally {
     await pool.end();

@@ -19,6 +19,8 @@ export interface BenchChildInput {
   readonly erpDatabaseUrl: string;
   readonly dataDir: string;
   readonly dryRun: boolean;
+  /** Send every ERP row (the bench's full-snapshot reference run). */
+  readonly resync?: boolean;
   readonly emulator: {
     readonly url: string; readonly tenantId: number; readonly siteId: number; readonly masterCatalogId: number;
     readonly catalogId: number; readonly clientId: string; readonly sharedSecret: string;
@@ -75,7 +77,7 @@ async function main(): Promise<void> {
     const summaries = await runSyncCycle(
       { db, erpPool, kibo, clock, logger, dataDir: input.dataDir, timings, lockDatabaseUrl: input.stateDatabaseUrl },
       mappings,
-      { trigger: 'manual', resync: false, dryRun: input.dryRun },
+      { trigger: 'manual', resync: input.resync === true, dryRun: input.dryRun },
     );
     const cycleMs = performance.now() - started;
     const usage = process.resourceUsage();

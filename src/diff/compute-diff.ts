@@ -33,6 +33,8 @@ export interface KeyedDiffer {
   hasErpKey(key: string): boolean;
   /** Whether Kibo's export has this key (a row without it would be created). */
   hasKiboKey(key: string): boolean;
+  /** Fields the row CLEARs where Kibo has a value for this key (what addErp reported as clearedFields). */
+  clearedFieldsOf(key: string, cells: readonly CellValue[]): string[];
   /** Kibo keys never given on the ERP side, in Kibo's order; call once all ERP rows are in. */
   finishRemoved(): Iterable<string>;
   /** `removed` counts Kibo keys not (yet) seen on the ERP side: final once all ERP rows are in. */
@@ -161,6 +163,18 @@ export function createKeyedDiffer(fields: readonly ComparableField[]): KeyedDiff
     return { class: 'added', key, changedFields, clearedFields: [] };
   }
 
+  function clearedFieldsOf(key: string, cells: readonly CellValue[]): string[] {
+    const row = rowByKey.get(key);
+    if (row === undefined) return [];
+    const cleared: string[] = [];
+    for (let index = 0; index < fieldCount; index += 1) {
+      if (cells[index] !== CLEAR) continue;
+      const offset = (row * fieldCount + index) * WORDS_PER_FINGERPRINT;
+      if (fingerprints[offset] !== 0 || fingerprints[offset + 1] !== 0) cleared.push((fields[index] as ComparableField).name);
+    }
+    return cleared;
+  }
+
   function hasErpKey(key: string): boolean {
     const row = rowByKey.get(key);
     return row === undefined ? addedKeys.has(key) : seenOnErp[row] === 1;
@@ -177,6 +191,7 @@ export function createKeyedDiffer(fields: readonly ComparableField[]): KeyedDiff
     addErp,
     hasErpKey,
     hasKiboKey: (key: string) => rowByKey.has(key),
+    clearedFieldsOf,
     finishRemoved,
     get counts(): Readonly<Record<DiffClass, number>> {
       return {

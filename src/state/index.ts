@@ -32,6 +32,7 @@ export {
   streamKeyStates,
   loadKeyHashes,
   loadOwnedKeys,
+  findOwnedKeys,
   isKeyOwned,
   upsertKeyStates,
   deleteKeyStates,

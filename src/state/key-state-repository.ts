@@ -70,6 +70,22 @@ export async function loadOwnedKeys(db: Knex, sync: string): Promise<Set<string>
   return owned;
 }
 
+const OWNERSHIP_LOOKUP_BATCH = 5_000;
+
+/** Which of `keys` this sync owns: looks up only those keys, so memory follows the keys asked, not the table. */
+export async function findOwnedKeys(db: Knex, sync: string, keys: readonly string[]): Promise<Set<string>> {
+  const owned = new Set<string>();
+  for (let start = 0; start < keys.length; start += OWNERSHIP_LOOKUP_BATCH) {
+    const batch = keys.slice(start, start + OWNERSHIP_LOOKUP_BATCH);
+    const rows = (await db(STATE_TABLES.keyState)
+      .select('key')
+      .where({ sync, owned: true })
+      .whereRaw('key = any(?::text[])', [batch])) as { key: string }[];
+    for (const row of rows) owned.add(row.key);
+  }
+  return owned;
+}
+
 export async function isKeyOwned(db: Knex, sync: string, key: string): Promise<boolean> {
   const row = (await db(STATE_TABLES.keyState).select('owned').where({ sync, key }).first()) as
     | { owned: boolean }

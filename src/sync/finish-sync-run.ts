@@ -1,19 +1,10 @@
 // Stage 6: record what happened. Per-key state advances only for rows Kibo accepted; every row Kibo
 // rejected is stored with its key and field; the run row gets its counts, bytes, durations and status.
-import {
-  deleteKeyStates,
-  finishRun,
-  recordRejectedRows,
-  recordRunResource,
-  upsertKeyStates,
-  type FinishedRunStatus,
-  type KeyHash,
-  type RunCounts,
-} from '../state/index.ts';
+import { finishRun, recordRunResource, type FinishedRunStatus, type RunCounts } from '../state/index.ts';
 import type { ImportOutcome } from './import-prepared-runs.ts';
 import type { PreparedRun, RunContext } from './prepare-sync-run.ts';
 import type { SyncRunSummary } from './sync-summary.ts';
-import { keyAtRowNumber, type WrittenRows } from './written-rows.ts';
+import { recordUploadOutcome } from './uploaded-rows.ts';
 
 export interface RunEnding {
   readonly status: FinishedRunStatus;
@@ -22,37 +13,22 @@ export interface RunEnding {
   readonly imported?: ImportOutcome;
 }
 
-/** Applies an import's outcome to state; returns the Kibo-rejected and deleted counts. */
+/** Applies an import's outcome to state (from the uploaded file); returns the Kibo-rejected and deleted counts. */
 export async function recordImportOutcome(prepared: PreparedRun, outcome: ImportOutcome): Promise<{ rejectedByKibo: number; deleted: number }> {
-  const { context, upload } = prepared;
+  const { context, upload, plan } = prepared;
   if (!upload) return { rejectedByKibo: 0, deleted: 0 };
   const { deps, mapping, run } = context;
-  const now = new Date(deps.clock.now());
-  const rejectedRows = new Set<number>();
-  let unplaced = 0;
-  await recordRejectedRows(deps.db, run.id, mapping.sync, outcome.logRows.map((row) => {
-    const key = keyAtRowNumber(upload.rows, row.rowNumber);
-    if (key === undefined) unplaced += 1;
-    else rejectedRows.add(row.rowNumber!);
-    return { source: 'kibo' as const, file: mapping.resource.fileName, rowNumber: row.rowNumber, key: key ?? (row.key || undefined), field: row.field || undefined, reason: row.message || 'rejected by Kibo' };
-  }));
-  if (!outcome.resourceComplete) return { rejectedByKibo: outcome.logRows.length, deleted: 0 };
-  if (unplaced > 0) {
-    // A rejection we cannot tie to a row could be any row: claim none of them rather than the wrong one.
-    deps.logger.warn({ sync: mapping.sync, runId: run.id, unplaced }, 'Kibo log rows without a usable row number; per-key state not advanced');
-  } else {
-    await upsertKeyStates(deps.db, mapping.sync, acceptedRows(upload.rows, rejectedRows), { runId: run.id, sentAt: now, confirmedAt: now, owned: true });
-  }
-  const deleted = upload.deleteOmitted ? prepared.plan.deleteKeys.length : 0;
-  if (deleted > 0) await deleteKeyStates(deps.db, mapping.sync, prepared.plan.deleteKeys);
-  return { rejectedByKibo: outcome.logRows.length, deleted };
-}
-
-function* acceptedRows(rows: WrittenRows, rejectedRowNumbers: ReadonlySet<number>): Iterable<KeyHash> {
-  for (let index = 0; index < rows.keys.length; index += 1) {
-    if (rows.carried[index] || rejectedRowNumbers.has(index + 2)) continue;
-    yield { key: rows.keys[index]!, hash: rows.hashes[index]! };
-  }
+  const recorded = await recordUploadOutcome(deps, {
+    mapping,
+    runId: run.id,
+    csvPath: upload.rows.writer.path,
+    erpRows: upload.rows.erpRows,
+    logRows: outcome.logRows,
+    advanceKeyState: outcome.resourceComplete,
+    deleteKeys: async () => (upload.deleteOmitted ? plan.deleteKeys : []),
+  });
+  for (const note of recorded.notes) deps.logger.warn({ sync: mapping.sync, runId: run.id }, note);
+  return { rejectedByKibo: recorded.rejectedByKibo, deleted: recorded.deleted };
 }
 
 export function countRun(prepared: PreparedRun | undefined, extra: { rejectedByKibo: number; deleted: number }): Partial<RunCounts> {

@@ -105,7 +105,7 @@ async function writeUploadManifest(prepared: Uploading, zipPath: string): Promis
     csvPath: rows.writer.path,
     zipPath,
     deleteOmitted: prepared.upload.deleteOmitted,
-    erpRows: rows.carried.filter((carried) => !carried).length,
+    erpRows: rows.erpRows,
     planId: prepared.planId,
     deleteKeys: prepared.plan.deleteKeys.length,
   };

@@ -8,7 +8,7 @@ import { describeSourceColumns, buildSourceSql } from '../erp/read-erp-rows.ts';
 import { runExport } from '../kibo/kibo-jobs.ts';
 import { KIBO_JOB_FORMAT, type ContextOverride } from '../kibo/wire-types.ts';
 import { assertSourceColumns, formatMappingProblems, type SyncMapping } from '../mapping/index.ts';
-import { findLastGoodRun, findPlan, loadOwnedKeys, recordKiboJob, savePlan, approvePlan, consumeApproval } from '../state/index.ts';
+import { findLastGoodRun, findOwnedKeys, findPlan, recordKiboJob, savePlan, approvePlan, consumeApproval } from '../state/index.ts';
 import type { RunRecord } from '../state/index.ts';
 import { ConfigurationError } from '../support/errors.ts';
 import { openCsvFileWriter } from './csv-file-writer.ts';
@@ -18,6 +18,7 @@ import type { RunDirectory } from './run-directory.ts';
 import type { StageTimer } from './stage-timer.ts';
 import type { AssertCanContinue, RunOptions, SyncDeps } from './sync-deps.ts';
 import { createKeyEncoder, type KeyEncoder } from './sync-keys.ts';
+import { writeErpSnapshotRows } from './write-erp-snapshot.ts';
 import { appendWrittenRow, createWrittenRows, type WrittenRows } from './written-rows.ts';
 
 export interface RunContext {
@@ -52,34 +53,49 @@ export async function prepareSyncRun(context: RunContext): Promise<PreparedRun> 
   const exported = await stages.time('read-kibo', () => loadKiboSide(context, zip, differ, encodeRowKey));
   const header = mapping.fields.map((field) => field.header);
   const delta = createWrittenRows(await openCsvFileWriter(context.dir.file('upload-delta.csv'), header));
-  const snapshot =
-    mapping.deletes === 'mirror'
-      ? createWrittenRows(await openCsvFileWriter(context.dir.file('upload-snapshot.csv'), header))
-      : undefined;
   const erp = await stages.time('read-erp', () =>
-    readErpSide(context.deps, {
-      mapping, runId: context.run.id, differ, encodeRowKey, resync: context.options.resync, delta,
-      ...(snapshot ? { snapshot } : {}),
-    }),
+    readErpSide(context.deps, { mapping, runId: context.run.id, differ, encodeRowKey, resync: context.options.resync, delta }),
   );
+  await delta.writer.close();
   const removedKeys = [...differ.finishRemoved()];
   const { plan, planId } = await stages.time('plan', () => planRun(context, differ, erp, removedKeys));
-  if (plan.action === 'snapshot' && snapshot) {
-    const deleting = new Set(plan.deleteKeys);
-    const carry = new Set(removedKeys.filter((key) => !deleting.has(key)));
-    await stages.time('write', () => carryUnownedKiboRows(zip, mapping, encodeRowKey, carry, snapshot));
-  }
-  await delta.writer.close();
-  await snapshot?.writer.close();
+  const snapshot =
+    plan.action === 'snapshot'
+      ? await stages.time('write', () => writeSnapshot(context, { differ, encodeRowKey, erp, zip, removedKeys, plan }))
+      : undefined;
   const counts = { ...differ.counts };
   return { context, plan, planId, exported, erp, counts, ...chooseUpload(context, plan, delta, snapshot) };
+}
+
+interface SnapshotInput {
+  readonly differ: KeyedDiffer;
+  readonly encodeRowKey: KeyEncoder;
+  readonly erp: ErpSideOutcome;
+  readonly zip: Buffer;
+  readonly removedKeys: readonly string[];
+  readonly plan: Plan;
+}
+
+/** Every ERP row (a second read), then the removed Kibo rows this sync does not own, unchanged. */
+async function writeSnapshot(context: RunContext, input: SnapshotInput): Promise<WrittenRows> {
+  const { mapping } = context;
+  const snapshot = createWrittenRows(await openCsvFileWriter(context.dir.file('upload-snapshot.csv'), mapping.fields.map((field) => field.header)));
+  try {
+    await writeErpSnapshotRows(context.deps, { mapping, differ: input.differ, encodeRowKey: input.encodeRowKey, snapshot, firstPassCount: input.erp.sourceCount });
+    const deleting = new Set(input.plan.deleteKeys);
+    const carry = new Set(input.removedKeys.filter((key) => !deleting.has(key)));
+    await carryUnownedKiboRows(input.zip, mapping, input.encodeRowKey, carry, snapshot);
+  } finally {
+    await snapshot.writer.close();
+  }
+  return snapshot;
 }
 
 function chooseUpload(context: RunContext, plan: Plan, delta: WrittenRows, snapshot?: WrittenRows): Pick<PreparedRun, 'upload'> {
   context.files.deltaCsv = delta.writer.path;
   if (snapshot) context.files.snapshotCsv = snapshot.writer.path;
   if (context.options.dryRun) return {};
-  if (plan.action === 'delta' && delta.keys.length > 0) return { upload: { rows: delta, deleteOmitted: false } };
+  if (plan.action === 'delta' && delta.erpRows > 0) return { upload: { rows: delta, deleteOmitted: false } };
   if (plan.action === 'snapshot' && snapshot) return { upload: { rows: snapshot, deleteOmitted: true } };
   return {};
 }
@@ -152,7 +168,7 @@ async function loadKiboSide(context: RunContext, zip: Buffer, differ: KeyedDiffe
 async function carryUnownedKiboRows(zip: Buffer, mapping: SyncMapping, encodeRowKey: KeyEncoder, carry: ReadonlySet<string>, snapshot: WrittenRows): Promise<void> {
   if (carry.size === 0) return;
   for await (const row of readKiboExportRows(zip, mapping, encodeRowKey)) {
-    if (row.key !== undefined && carry.has(row.key)) await appendWrittenRow(snapshot, row.key, row.cells, true);
+    if (row.key !== undefined && carry.has(row.key)) await appendWrittenRow(snapshot, row.cells, true);
   }
 }
 
@@ -168,7 +184,7 @@ async function planRun(context: RunContext, differ: KeyedDiffer, erp: ErpSideOut
     sourceCount: erp.sourceCount,
     sourceFailed: erp.sourceError !== undefined,
     removedKeys,
-    ownedKeys: removedKeys.length > 0 ? await loadOwnedKeys(deps.db, mapping.sync) : new Set<string>(),
+    ownedKeys: await findOwnedKeys(deps.db, mapping.sync, removedKeys),
     rejectedKeys,
     lastGoodSourceCount: lastGood?.counts.source ?? null,
     guards: mapping.guards,

@@ -10,12 +10,12 @@ import { parseImportLog, type ImportLogRow } from '../kibo/import-log.ts';
 import { normalizeHeader } from '../kibo/resources/resource-registry.ts';
 import type { KiboJob } from '../kibo/wire-types.ts';
 import type { SyncMapping } from '../mapping/index.ts';
-import { readPlanDeleteKeys, readUploadManifest, readUploadedRows, resolveRunDataDir, type UploadedRows } from '../scheduler/read-uploaded-rows.ts';
+import { readPlanDeleteKeys, readUploadManifest, recordUploadOutcome, resolveRunDataDir } from './uploaded-rows.ts';
 import { tryAcquireSyncLock, type SyncLock } from '../scheduler/sync-lock.ts';
 import {
-  deleteKeyStates, findImportJobsOfRuns, findLastGoodRun, findOpenImportJobs, findPlan, findRun, findUnfinishedRuns, finishRun, listKiboJobs,
-  listRunIdsOfJob, recordRejectedRows, recordRunResource, upsertKeyStates,
-  type FinishedRunStatus, type KeyHash, type RunCounts, type RunRecord, type RunStatus,
+  findImportJobsOfRuns, findLastGoodRun, findOpenImportJobs, findPlan, findRun, findUnfinishedRuns, finishRun, listKiboJobs,
+  listRunIdsOfJob, recordRejectedRows, recordRunResource,
+  type FinishedRunStatus, type RejectedRow, type RunCounts, type RunRecord, type RunStatus,
 } from '../state/index.ts';
 import { describeError } from '../support/errors.ts';
 import type { UploadManifest } from './import-prepared-runs.ts';
@@ -209,7 +209,7 @@ async function finishAdoptedRun(deps: SyncCycleDeps, mapping: SyncMapping | unde
   if (entry.manifestError) notes.push(entry.manifestError);
   let recorded = { deleted: 0, rejectedByKibo: ownLog.length };
   if (manifest) recorded = await recordFromDisk(deps, mapping, { ...entry, manifest }, ownLog, complete, notes);
-  else await recordRejections(deps, run, ownLog, undefined, undefined);
+  else await recordRejectedRows(deps.db, run.id, run.sync, ownLog.map((row) => toUnplacedRejection(row, undefined)));
   const planId = manifest?.planId ?? run.planId;
   const plan = planId ? await findPlan(deps.db, planId) : undefined;
   const counts: Partial<RunCounts> = { ...pickRunCounts(plan?.counts), deleted: recorded.deleted, rejectedByKibo: recorded.rejectedByKibo };
@@ -228,64 +228,39 @@ async function finishAdoptedRun(deps: SyncCycleDeps, mapping: SyncMapping | unde
   return summary;
 }
 
-/** Kibo's rejections, then (when Kibo completed) key state: accepted ERP rows advance, planned deletes go. */
+/** Kibo's rejections, then (when Kibo completed and no newer run has spoken) key state and planned deletes. */
 async function recordFromDisk(
   deps: SyncCycleDeps, mapping: SyncMapping | undefined, entry: CarriedRun & { manifest: UploadManifest },
   logRows: readonly ImportLogRow[], complete: boolean, notes: string[],
 ): Promise<{ deleted: number; rejectedByKibo: number }> {
   const { run, manifest } = entry;
-  let rows: UploadedRows | undefined;
-  try {
-    if (!mapping) throw new Error(`sync ${run.sync} has no mapping file any more`);
-    rows = await readUploadedRows(manifest, mapping);
-  } catch (error) {
-    notes.push(`key state not advanced: ${describeError(error)}`);
-  }
-  const rejected = new Set<number>();
-  const unplaced = await recordRejections(deps, run, logRows, rows, manifest.csvPath, rejected);
-  if (!complete) return { deleted: 0, rejectedByKibo: logRows.length };
-  const newer = await findLastGoodRun(deps.db, run.sync);
-  if (newer && newer.id > run.id) {
-    // A later run already recorded what Kibo holds; replaying this older one could revive deleted keys.
-    notes.push(`key state left to the newer run ${newer.id}`);
+  if (!mapping) {
+    notes.push(`key state not advanced: sync ${run.sync} has no mapping file any more`);
+    await recordRejectedRows(deps.db, run.id, run.sync, logRows.map((row) => toUnplacedRejection(row, manifest.csvPath)));
     return { deleted: 0, rejectedByKibo: logRows.length };
   }
-  if (rows && unplaced === 0) {
-    const now = new Date(deps.clock.now());
-    await upsertKeyStates(deps.db, run.sync, acceptedRows(rows, rejected), { runId: run.id, sentAt: now, confirmedAt: now, owned: true });
-  } else if (rows) {
-    notes.push(`${unplaced} Kibo log row(s) name no row of the upload; key state not advanced`);
+  const newer = complete ? await findLastGoodRun(deps.db, run.sync) : undefined;
+  // A later run already recorded what Kibo holds; replaying this older one could revive deleted keys.
+  if (newer && newer.id > run.id) notes.push(`key state left to the newer run ${newer.id}`);
+  try {
+    const recorded = await recordUploadOutcome(deps, {
+      mapping, runId: run.id, csvPath: manifest.csvPath, erpRows: manifest.erpRows, logRows,
+      advanceKeyState: complete && !(newer && newer.id > run.id),
+      deleteKeys: async () => (manifest.deleteOmitted && manifest.deleteKeys > 0 ? readPlanDeleteKeys(entry.runDir) : []),
+    });
+    notes.push(...recorded.notes);
+    return { deleted: recorded.deleted, rejectedByKibo: recorded.rejectedByKibo };
+  } catch (error) {
+    notes.push(`key state not advanced: ${describeError(error)}`);
+    return { deleted: 0, rejectedByKibo: logRows.length };
   }
-  if (!manifest.deleteOmitted || manifest.deleteKeys === 0) return { deleted: 0, rejectedByKibo: logRows.length };
-  const deleteKeys = await readPlanDeleteKeys(entry.runDir);
-  await deleteKeyStates(deps.db, run.sync, deleteKeys);
-  return { deleted: deleteKeys.length, rejectedByKibo: logRows.length };
 }
 
-/** Stores Kibo's log rows with the key of the row each names; collects the rows it placed, returns how many it could not. */
-async function recordRejections(
-  deps: SyncCycleDeps, run: RunRecord, logRows: readonly ImportLogRow[], rows: UploadedRows | undefined, csvPath: string | undefined,
-  placed: Set<number> = new Set(),
-): Promise<number> {
-  let unplaced = 0;
-  await recordRejectedRows(deps.db, run.id, run.sync, logRows.map((row) => {
-    const key = row.rowNumber === undefined ? undefined : rows?.keys[row.rowNumber - 2];
-    if (key === undefined) unplaced += 1;
-    else placed.add(row.rowNumber!);
-    return {
-      source: 'kibo' as const, file: csvPath ? path.basename(csvPath) : undefined, rowNumber: row.rowNumber,
-      key: key ?? (row.key || undefined), field: row.field || undefined, reason: row.message || 'rejected by Kibo',
-    };
-  }));
-  return unplaced;
-}
-
-function* acceptedRows(rows: UploadedRows, rejectedRowNumbers: ReadonlySet<number>): Iterable<KeyHash> {
-  for (let index = 0; index < rows.keys.length; index += 1) {
-    const key = rows.keys[index];
-    if (key === undefined || rows.carried[index] || rejectedRowNumbers.has(index + 2)) continue;
-    yield { key, hash: rows.hashes[index]! };
-  }
+function toUnplacedRejection(row: ImportLogRow, csvPath: string | undefined): RejectedRow {
+  return {
+    source: 'kibo', file: csvPath ? path.basename(csvPath) : undefined, rowNumber: row.rowNumber,
+    key: row.key || undefined, field: row.field || undefined, reason: row.message || 'rejected by Kibo',
+  };
 }
 
 function pickRunCounts(stored: Readonly<Record<string, number>> | undefined): Partial<RunCounts> {

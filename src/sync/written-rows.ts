@@ -1,7 +1,6 @@
-// What went into an import CSV, row by row: the key and a hash of the texts sent. The import log names
-// rejected rows by row number, so this is how a Kibo rejection finds its key, and how per-key state
-// advances only for rows Kibo accepted.
-import { formatHash64 } from '../diff/hash-64.ts';
+// An import CSV being written: ERP rows first, then (in a snapshot) Kibo rows carried unchanged. Only
+// counts are kept: which key each row holds is read back from the file when Kibo's outcome is recorded
+// (uploaded-rows.ts), so a run never holds its written keys in memory.
 import { CLEAR, SKIP, type CellValue } from '../mapping/index.ts';
 import type { CsvFileWriter } from './csv-file-writer.ts';
 
@@ -9,28 +8,22 @@ export const DELETE_SENTINEL = '~delete~';
 
 export interface WrittenRows {
   readonly writer: CsvFileWriter;
-  /** keys[i] and hashes[i] belong to data row i (CSV row number i + 2). */
-  readonly keys: string[];
-  readonly hashes: string[];
-  /** Rows carried unchanged from Kibo in a snapshot: sent, but not ours, so never state. */
-  readonly carried: boolean[];
+  /** ERP rows written (they come first: data rows 1…erpRows). */
+  erpRows: number;
+  /** Kibo rows carried unchanged after them (snapshots only). */
+  carriedRows: number;
 }
 
 export function createWrittenRows(writer: CsvFileWriter): WrittenRows {
-  return { writer, keys: [], hashes: [], carried: [] };
+  return { writer, erpRows: 0, carriedRows: 0 };
 }
 
-export async function appendWrittenRow(rows: WrittenRows, key: string, texts: readonly string[], carried = false): Promise<void> {
-  await rows.writer.writeRecord(texts);
-  rows.keys.push(key);
-  rows.hashes.push(formatHash64(texts.join('\u001f')));
-  rows.carried.push(carried);
-}
-
-/** The key of the data row a log line points at (header = row 1), if any. */
-export function keyAtRowNumber(rows: WrittenRows, rowNumber: number | undefined): string | undefined {
-  if (rowNumber === undefined) return undefined;
-  return rows.keys[rowNumber - 2];
+/** Appends a row; returns a promise only when the file needs to drain. ERP rows must all come before carried ones. */
+export function appendWrittenRow(rows: WrittenRows, texts: readonly string[], carried = false): Promise<void> | undefined {
+  if (carried) rows.carriedRows += 1;
+  else if (rows.carriedRows > 0) throw new Error('an ERP row cannot follow carried Kibo rows in an import CSV');
+  else rows.erpRows += 1;
+  return rows.writer.writeRecord(texts);
 }
 
 /**

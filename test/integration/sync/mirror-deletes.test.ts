@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeKey } from '../../../src/mapping/index.ts';
 import { STATE_TABLES } from '../../../src/state/index.ts';
+import { runSyncCycle } from '../../../src/sync/run-sync-cycle.ts';
 import { startSyncHarness, type SyncHarness } from '../../helpers/sync-harness.ts';
 
 const MASTER_CATALOG = 'Main Master Catalog';
@@ -70,6 +71,31 @@ describe('deletes: mirror on products', () => {
     expect(codes).toContain(HAND_MADE_CODE);
     expect(codes.filter((code) => code !== HAND_MADE_CODE).sort()).toEqual(await sellableSkus());
     expect(await ownedKeys()).not.toContain(encodeKey([MASTER_CATALOG, '000126']));
+  });
+
+  it('a snapshot whose ERP rows vanish between the diff and the snapshot read fails, and sends nothing', async () => {
+    await deleteItem('000127');
+    const vanishing = (await sellableSkus()).slice(0, 3);
+    // The ERP changes right before the snapshot's second read (the third connection of the run's ERP
+    // pool: columns check, diff pass, snapshot pass): rows the plan counted on are gone.
+    let connections = 0;
+    const erpPool = Object.create(harness.erpPool) as typeof harness.erpPool;
+    erpPool.connect = (async () => {
+      connections += 1;
+      if (connections === 3) await hideItems(vanishing);
+      return harness.erpPool.connect();
+    }) as typeof erpPool.connect;
+    const jobsBefore = harness.emulator.listJobs('import').length;
+    const [summary] = await runSyncCycle({ ...harness.deps, erpPool }, harness.mappings.filter((m) => m.sync === 'products'), { trigger: 'manual', resync: false, dryRun: false });
+    expect(summary?.status).toBe('failed');
+    expect(summary?.error).toMatch(/the ERP changed during the run/);
+    expect(harness.emulator.listJobs('import')).toHaveLength(jobsBefore);
+    expect(productCodes()).toEqual(expect.arrayContaining(['000127', ...vanishing]));
+    await harness.erp('update erp.items set sellable = true where sku = any($1)', [vanishing]);
+    const [retried] = await harness.run(['products']);
+    expect(retried?.status, retried?.error).toBe('succeeded');
+    expect(retried?.counts).toMatchObject({ deleted: 1 });
+    expect(productCodes()).not.toContain('000127');
   });
 
   it('deleting 40% blocks the run (nothing uploaded, CLI exit 3 with the plan id), and approving that plan applies it', async () => {

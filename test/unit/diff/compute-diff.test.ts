@@ -61,6 +61,10 @@ describe('createKeyedDiffer', () => {
     expect(cleared).toEqual({ class: 'changed', key: 'W-1', changedFields: ['Price'], clearedFields: ['Price'] });
     const alreadyBlank = differ.addErp('W-2', ['Gadget', CLEAR, 'No', CLEAR, CLEAR]);
     expect(alreadyBlank).toEqual({ class: 'unchanged', key: 'W-2', changedFields: [], clearedFields: [] });
+    // asked again later (the snapshot's second pass), the differ gives the same answer
+    expect(differ.clearedFieldsOf('W-1', withCell(ERP_ROW, 1, CLEAR))).toEqual(['Price']);
+    expect(differ.clearedFieldsOf('W-2', ['Gadget', CLEAR, 'No', CLEAR, CLEAR])).toEqual([]);
+    expect(differ.clearedFieldsOf('NEW', ['Gadget', CLEAR, 'No', CLEAR, CLEAR])).toEqual([]);
   });
 
   it('classifies unknown keys as added, listing the fields the ERP sets', () => {
