@@ -1,21 +1,11 @@
 // Prometheus metrics fed by the sync engine's observer hooks. Everything registers on the Registry passed
 // in (never prom-client's global one), so tests and several daemons in one process never share counters.
 import { Counter, Gauge, Histogram, collectDefaultMetrics, type Registry } from 'prom-client';
-import { RUN_COUNT_NAMES, RUN_STATUSES, type RunCounts } from '../state/index.ts';
+import { RUN_COUNT_NAMES, RUN_COUNT_SNAKE_NAMES, RUN_STATUSES, type RunCounts } from '../state/index.ts';
 import type { SyncObserver, SyncRunSummary, SyncStage } from '../sync/sync-summary.ts';
 
-/** Row classes as they appear in the `class` label (snake_case, Prometheus style). */
-export const ROW_CLASS_LABELS: Readonly<Record<keyof RunCounts, string>> = {
-  source: 'source',
-  exported: 'exported',
-  added: 'added',
-  changed: 'changed',
-  unchanged: 'unchanged',
-  removed: 'removed',
-  deleted: 'deleted',
-  rejectedByUs: 'rejected_by_us',
-  rejectedByKibo: 'rejected_by_kibo',
-};
+/** Row classes as they appear in the `class` label (snake_case, Prometheus style, as state stores them). */
+export const ROW_CLASS_LABELS: Readonly<Record<keyof RunCounts, string>> = RUN_COUNT_SNAKE_NAMES;
 
 // Stages range from milliseconds (plan) to hours (a large Kibo import), so the buckets span both.
 export const STAGE_DURATION_BUCKETS_SECONDS: readonly number[] = [

@@ -1,18 +1,6 @@
 // Conversions between database rows and records: nulls to undefined, int8 strings to numbers,
 // camelCase counts to the snake_case keys stored in jsonb and columns.
-import { RUN_COUNT_NAMES, type RunCounts } from './state-types.ts';
-
-const COUNT_COLUMNS: Readonly<Record<keyof RunCounts, string>> = {
-  source: 'source',
-  exported: 'exported',
-  added: 'added',
-  changed: 'changed',
-  unchanged: 'unchanged',
-  removed: 'removed',
-  deleted: 'deleted',
-  rejectedByUs: 'rejected_by_us',
-  rejectedByKibo: 'rejected_by_kibo',
-};
+import { RUN_COUNT_NAMES, RUN_COUNT_SNAKE_NAMES as COUNT_COLUMNS, type RunCounts } from './state-types.ts';
 
 export function optionalString(value: unknown): string | undefined {
   return value === null || value === undefined ? undefined : String(value);

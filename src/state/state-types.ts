@@ -43,6 +43,19 @@ export const RUN_COUNT_NAMES = [
   'rejectedByKibo',
 ] as const satisfies readonly (keyof RunCounts)[];
 
+/** Each count's snake_case name: its column and jsonb key in state, and its label in metrics. */
+export const RUN_COUNT_SNAKE_NAMES: Readonly<Record<keyof RunCounts, string>> = Object.freeze({
+  source: 'source',
+  exported: 'exported',
+  added: 'added',
+  changed: 'changed',
+  unchanged: 'unchanged',
+  removed: 'removed',
+  deleted: 'deleted',
+  rejectedByUs: 'rejected_by_us',
+  rejectedByKibo: 'rejected_by_kibo',
+});
+
 export interface RunRecord {
   readonly id: number;
   readonly sync: string;
