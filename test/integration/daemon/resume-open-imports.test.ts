@@ -13,28 +13,8 @@ import { INTERRUPTED_BEFORE_UPLOAD, resumeOpenImports, startResumingOpenImports 
 import { runSyncCycle } from '../../../src/sync/run-sync-cycle.ts';
 import { SHIPPED_MAPPINGS_DIR, startSyncHarness, type SyncHarness } from '../../helpers/sync-harness.ts';
 import { waitUntil } from './daemon-process.ts';
+import { CREATE_STAGED_ITEMS_SQL, STAGED_MASTER_CATALOG, STAGED_PRODUCTS_MAPPING } from '../../helpers/staged-products.ts';
 
-const MASTER_CATALOG = 'Main Master Catalog';
-// Clearing the required ProductName of an existing product (K3's title set to NULL sends `~delete~`)
-// is refused by Kibo for that row alone.
-const STAGED_PRODUCTS = `sync: staged-products
-resource: Products
-source:
-  query: select sku, title, price from erp.staged_items order by position
-fields:
-  MasterCatalogName: { const: ${MASTER_CATALOG} }
-  ProductCode: sku
-  ProductType: { const: Base }
-  ProductUsage: { const: Standard }
-  ProductName: { column: title, type: string, onNull: clear }
-  Price: { column: price, type: decimal, scale: 2 }
-  VariationPricingMethod: { const: Differential }
-  PackageWeight: { const: 1 }
-  PackageLength: { const: 1 }
-  PackageWidth: { const: 1 }
-  PackageHeight: { const: 1 }
-deletes: ignore
-`;
 
 let harness: SyncHarness;
 
@@ -42,10 +22,10 @@ beforeAll(async () => {
   harness = await startSyncHarness({ label: 'resume open imports' });
   const dir = path.join(harness.tempDir, 'mappings');
   await mkdir(dir);
-  await writeFile(path.join(dir, 'staged-products.yaml'), STAGED_PRODUCTS);
+  await writeFile(path.join(dir, 'staged-products.yaml'), STAGED_PRODUCTS_MAPPING);
   await writeFile(path.join(dir, 'pricelists.yaml'), await readFile(path.join(SHIPPED_MAPPINGS_DIR, 'pricelists.yaml'), 'utf8'));
   await harness.useMappingsDir(dir);
-  await harness.erp('create table erp.staged_items (position integer primary key, sku text not null, title text, price numeric(12, 2) not null)');
+  await harness.erp(CREATE_STAGED_ITEMS_SQL);
   await harness.erp(`insert into erp.staged_items values (1, 'K1', 'One', 1), (2, 'K2', E'Two\\nlines, "quoted"', 2), (3, 'K3', 'Three', 3), (4, 'K4', 'Four', 4)`);
 });
 
@@ -69,8 +49,8 @@ describe('resumeOpenImports', () => {
     const [uninterrupted] = await harness.run(['staged-products']);
     expect(uninterrupted).toMatchObject({ status: 'succeeded', counts: { added: 4, rejectedByKibo: 0 } });
     const expectedKeys = await keyStates('staged-products');
-    expect([...expectedKeys.keys()].sort()).toEqual(['K1', 'K2', 'K3', 'K4'].map((code) => encodeKey([MASTER_CATALOG, code])).sort());
-    expectedKeys.delete(encodeKey([MASTER_CATALOG, 'K3']));
+    expect([...expectedKeys.keys()].sort()).toEqual(['K1', 'K2', 'K3', 'K4'].map((code) => encodeKey([STAGED_MASTER_CATALOG, code])).sort());
+    expectedKeys.delete(encodeKey([STAGED_MASTER_CATALOG, 'K3']));
     await harness.state(STATE_TABLES.keyState).where({ sync: 'staged-products' }).delete();
     await harness.erp("update erp.staged_items set title = null where sku = 'K3'");
 
@@ -96,7 +76,7 @@ describe('resumeOpenImports', () => {
     const products = stopped.find((summary) => summary.sync === 'staged-products')!;
     expect(await keyStates('staged-products')).toEqual(expectedKeys);
     const rejected = await listRejectedRows(harness.state, { runId: products.runId!, limit: 10 });
-    expect(rejected).toEqual([expect.objectContaining({ source: 'kibo', rowNumber: 4, key: encodeKey([MASTER_CATALOG, 'K3']), field: 'ProductName' })]);
+    expect(rejected).toEqual([expect.objectContaining({ source: 'kibo', rowNumber: 4, key: encodeKey([STAGED_MASTER_CATALOG, 'K3']), field: 'ProductName' })]);
     expect((await findRun(harness.state, products.runId!))!.counts).toMatchObject({ source: 4, rejectedByKibo: 1, deleted: 0 });
     const pricelists = stopped.find((summary) => summary.sync === 'pricelists')!;
     expect((await findRun(harness.state, pricelists.runId!))!.counts).toMatchObject({ source: 3, added: 3, rejectedByKibo: 0 });

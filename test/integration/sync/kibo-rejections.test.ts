@@ -13,26 +13,8 @@ import { EXIT_CODES } from '../../../src/cli/cli-context.ts';
 import { exitCodeOfRuns } from '../../../src/cli/format-run-summaries.ts';
 import { runSyncCycle } from '../../../src/sync/run-sync-cycle.ts';
 import { startSyncHarness, type SyncHarness } from '../../helpers/sync-harness.ts';
+import { CREATE_STAGED_ITEMS_SQL, STAGED_MASTER_CATALOG, STAGED_PRODUCTS_MAPPING } from '../../helpers/staged-products.ts';
 
-const MASTER_CATALOG = 'Main Master Catalog';
-const MAPPING = `sync: staged-products
-resource: Products
-source:
-  query: select sku, title, price from erp.staged_items order by position
-fields:
-  MasterCatalogName: { const: ${MASTER_CATALOG} }
-  ProductCode: sku
-  ProductType: { const: Base }
-  ProductUsage: { const: Standard }
-  ProductName: { column: title, type: string, onNull: clear }
-  Price: { column: price, type: decimal, scale: 2 }
-  VariationPricingMethod: { const: Differential }
-  PackageWeight: { const: 1 }
-  PackageLength: { const: 1 }
-  PackageWidth: { const: 1 }
-  PackageHeight: { const: 1 }
-deletes: ignore
-`;
 
 interface KeyStateRecord {
   key: string;
@@ -46,9 +28,9 @@ beforeAll(async () => {
   harness = await startSyncHarness({ label: 'sync_kibo_rejects', loadSampleData: false });
   const dir = path.join(harness.tempDir, 'mappings');
   await mkdir(dir);
-  await writeFile(path.join(dir, 'staged-products.yaml'), MAPPING);
+  await writeFile(path.join(dir, 'staged-products.yaml'), STAGED_PRODUCTS_MAPPING);
   await harness.useMappingsDir(dir);
-  await harness.erp('create table erp.staged_items (position integer primary key, sku text not null, title text, price numeric(12, 2) not null)');
+  await harness.erp(CREATE_STAGED_ITEMS_SQL);
   await harness.erp(`insert into erp.staged_items values (1, 'K1', 'One', 1), (2, 'K2', E'Two\\nlines, "quoted"', 2), (3, 'K3', 'Three', 3), (4, 'K4', 'Four', 4)`);
 });
 
@@ -57,7 +39,7 @@ afterAll(async () => {
 });
 
 function key(code: string): string {
-  return encodeKey([MASTER_CATALOG, code]);
+  return encodeKey([STAGED_MASTER_CATALOG, code]);
 }
 
 async function keyStates(): Promise<Map<string, KeyStateRecord>> {
