@@ -1,6 +1,6 @@
 // Reads the resource's CSV out of a Kibo export zip, row by row, aligned with the mapping's fields
 // (headers matched the way Kibo spells them in each file), with each row's normalized key.
-import { readKiboCsv, type CsvRecord } from '../csv/kibo-csv-reader.ts';
+import { readKiboCsvBatches, type CsvRecord } from '../csv/kibo-csv-reader.ts';
 import { readZipEntries } from '../kibo/kibo-zip.ts';
 import { matchHeader } from '../kibo/resources/resource-registry.ts';
 import type { SyncMapping } from '../mapping/index.ts';
@@ -30,7 +30,7 @@ export async function* readKiboExportRows(
       entry.stream.resume(); // not ours: drain it so the next entry can be read
       continue;
     }
-    yield* readRows(readKiboCsv(entry.stream, { source: `Kibo export ${entry.name}` }), mapping, encodeRowKey, entry.name);
+    yield* readRows(readKiboCsvBatches(entry.stream, { source: `Kibo export ${entry.name}` }), mapping, encodeRowKey, entry.name);
     return;
   }
   throw new KiboExportFormatError(
@@ -39,20 +39,26 @@ export async function* readKiboExportRows(
 }
 
 async function* readRows(
-  records: AsyncGenerator<CsvRecord>,
+  batches: AsyncGenerator<CsvRecord[]>,
   mapping: SyncMapping,
   encodeRowKey: KeyEncoder,
   entryName: string,
 ): AsyncGenerator<KiboExportRow> {
-  const first = await records.next();
-  if (first.done) throw new KiboExportFormatError(`Kibo export ${entryName} is empty (not even a header).`);
-  const columnOfField = alignColumns(first.value.values, mapping, entryName);
-  const keyColumns = mapping.keyFieldIndexes.map((index) => columnOfField[index]!);
-  for await (const record of records) {
-    const values = record.values;
-    const cells = columnOfField.map((column) => values[column] ?? '');
-    yield { key: encodeRowKey(keyColumns.map((column) => values[column])), cells, rowNumber: record.rowNumber };
+  let columnOfField: number[] | undefined;
+  let keyColumns: number[] = [];
+  for await (const batch of batches) {
+    for (const record of batch) {
+      const values = record.values;
+      if (columnOfField === undefined) {
+        columnOfField = alignColumns(values, mapping, entryName);
+        keyColumns = mapping.keyFieldIndexes.map((index) => columnOfField![index]!);
+        continue;
+      }
+      const cells = columnOfField.map((column) => values[column] ?? '');
+      yield { key: encodeRowKey(keyColumns.map((column) => values[column])), cells, rowNumber: record.rowNumber };
+    }
   }
+  if (columnOfField === undefined) throw new KiboExportFormatError(`Kibo export ${entryName} is empty (not even a header).`);
 }
 
 /** Export column index of each mapped field; every mapped field must be there (we asked for them). */
