@@ -14,7 +14,7 @@ let mapping: SyncMapping;
 beforeAll(async () => {
   const { mappings, problems } = await loadMappingFiles(path.join(REPO_ROOT, 'mappings'));
   expect(problems).toEqual([]);
-  mapping = mappings.find((mapping) => mapping.sync === 'pricelist-mapping')!;
+  mapping = mappings.find((candidate) => candidate.sync === 'pricelist-entries')!;
 });
 
 async function readAll(zip: Buffer): Promise<KiboExportRow[]> {
