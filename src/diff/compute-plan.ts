@@ -41,13 +41,15 @@ export interface PlanInput {
   readonly approvedPlanHash?: string;
   /** Send every ERP row, changed or not; the guards stay on. */
   readonly resync: boolean;
+  /** Kibo rows whose key cells are blank (never matched; a snapshot would delete them). */
+  readonly unkeyedKiboRows?: number;
 }
 
 /**
  * Guards an approval cannot override: a partial source read, and deleting a record only because its ERP
  * row was malformed this run. Both are fixed at the source, not waved through.
  */
-const UNAPPROVABLE_GUARDS: ReadonlySet<GuardViolation['guard']> = new Set(['sourceFailed', 'rejectedKeyWouldBeDeleted']);
+const UNAPPROVABLE_GUARDS: ReadonlySet<GuardViolation['guard']> = new Set(['sourceFailed', 'rejectedKeyWouldBeDeleted', 'kiboRowsWithoutKey']);
 
 export type PlanAction = 'nothing' | 'delta' | 'snapshot' | 'blocked';
 

@@ -15,6 +15,7 @@ export type GuardName =
   | 'maxDeletes'
   | 'maxSourceDrop'
   | 'rejectedKeyWouldBeDeleted'
+  | 'kiboRowsWithoutKey'
   | 'noBaseline';
 
 export interface GuardViolation {
@@ -32,6 +33,8 @@ export interface GuardInput {
   readonly rejectedKeys: ReadonlySet<string>;
   readonly lastGoodSourceCount: number | null;
   readonly guards: GuardSettings;
+  /** Kibo rows whose key cells are blank: no snapshot can carry them, so it would delete them. */
+  readonly unkeyedKiboRows?: number;
 }
 
 export const MAX_SAMPLE_KEYS = 20;
@@ -49,7 +52,7 @@ export function evaluateGuards(input: GuardInput): GuardViolation[] {
     });
   }
   if (input.deleteKeys.length === 0) return violations;
-  const checks = [checkEmptySource, checkNoBaseline, checkDeleteFraction, checkDeleteCount, checkSourceDrop, checkRejected];
+  const checks = [checkEmptySource, checkNoBaseline, checkDeleteFraction, checkDeleteCount, checkSourceDrop, checkRejected, checkUnkeyedKiboRows];
   for (const check of checks) {
     const violation = check(input);
     if (violation !== undefined) violations.push(violation);
@@ -65,6 +68,17 @@ function checkEmptySource(input: GuardInput): GuardViolation | undefined {
       `the ERP source returned no accepted rows, which would delete all ${input.deleteKeys.length} owned Kibo rows; ` +
       `check the mapping's query and the ERP database; ${APPROVE_HINT}`,
     sampleKeys: input.deleteKeys.slice(0, MAX_SAMPLE_KEYS),
+  };
+}
+
+function checkUnkeyedKiboRows(input: GuardInput): GuardViolation | undefined {
+  const unkeyed = input.unkeyedKiboRows ?? 0;
+  if (unkeyed === 0) return undefined;
+  return {
+    guard: 'kiboRowsWithoutKey',
+    message:
+      `${unkeyed} Kibo rows have a blank key field; a snapshot cannot name them, so deleteOmitted would delete them. ` +
+      'Fill their key in Kibo, or use a key every record has (see keyNote in the registry); the deletes wait until then',
   };
 }
 

@@ -65,21 +65,39 @@ export async function importPreparedRuns(deps: SyncDeps, batch: readonly Uploadi
     ...(contextOverride ? { contextOverride } : {}),
   };
   for (const prepared of batch) prepared.context.assertCanContinue();
-  const { created, finished } = await timed('import', async () => {
+  const { created, finished, logRows } = await timed('import', async () => {
     const job = await deps.kibo.createImportJob(request);
     const createdAt = new Date(deps.clock.now());
     for (const runId of runIds) {
       await recordKiboJob(deps.db, { id: job.id, runId, kind: 'import', status: job.status ?? 'pending', uploadFileId: uploaded.id ?? undefined, request, createdAt });
     }
-    return { created: job, finished: await pollImportJob(deps, job.id) };
+    return { created: job, ...(await followImportJob(deps, job.id, first, batch)) };
   });
-  const logRows = finished.job ? await readAndKeepLog(deps, finished.job, first, batch) : [];
   const csvBytes = batch.map((prepared) => prepared.upload.rows.writer.bytes);
   const totalCsvBytes = csvBytes.reduce((sum, bytes) => sum + bytes, 0) || 1;
   // The zip is shared: each run is charged its CSV's share of it, so per-run bytes add up to what was sent.
   return batch.map((prepared, index) =>
     outcomeFor(prepared, created.id, finished, logRows, batch.length, Math.round((zip.length * csvBytes[index]!) / totalCsvBytes)),
   );
+}
+
+type JobEnd = Awaited<ReturnType<typeof pollImportJob>>;
+
+/**
+ * Polls the job and reads its log. Once the job exists in Kibo its outcome is ours to find out, never to
+ * guess: a failure here (other than shutdown, which aborts) leaves the runs `stuck`, so the next start
+ * adopts the job and records what Kibo did; the job is never created again.
+ */
+async function followImportJob(deps: SyncDeps, jobId: string, keeper: PreparedRun, batch: readonly PreparedRun[]): Promise<{ finished: JobEnd; logRows: ImportLogRow[] }> {
+  try {
+    const finished = await pollImportJob(deps, jobId);
+    const logRows = finished.job ? await readAndKeepLog(deps, finished.job, keeper, batch) : [];
+    return { finished, logRows };
+  } catch (error) {
+    if (deps.signal?.aborted) throw error;
+    deps.logger.error({ err: error, jobId }, `lost track of Kibo import job ${jobId}; the run is stuck and the next start adopts the job`);
+    return { finished: { state: 'stuck', error: `lost track of Kibo import job ${jobId}: ${describeError(error)}. It is adopted at the next start, never resubmitted.` }, logRows: [] };
+  }
 }
 
 export const UPLOAD_MANIFEST_FILE = 'upload-manifest.json';
@@ -110,6 +128,19 @@ async function writeUploadManifest(prepared: Uploading, zipPath: string): Promis
     deleteKeys: prepared.plan.deleteKeys.length,
   };
   return prepared.context.dir.writeJson(UPLOAD_MANIFEST_FILE, manifest);
+}
+
+/**
+ * The log rows of one resource in a job. In a job of several resources a row naming none could belong to
+ * any of them: every run gets it without its row number, so it is recorded and blocks the state advance
+ * instead of being pinned on whichever run's CSV happens to have that row.
+ */
+export function selectOwnLogRows(logRows: readonly ImportLogRow[], resource: string, batchSize: number): ImportLogRow[] {
+  const wanted = normalizeHeader(resource);
+  return logRows.flatMap((row) => {
+    if (row.resource === '') return batchSize === 1 ? [row] : [{ ...row, rowNumber: undefined }];
+    return normalizeHeader(row.resource).replace(/\.csv$/, '') === wanted ? [row] : [];
+  });
 }
 
 /** Polls an import job (new, or adopted after a restart) to its end, keeping its state row current. */
@@ -152,7 +183,7 @@ function outcomeFor(
   bytes: number,
 ): ImportOutcome {
   const resource = prepared.context.mapping.resource;
-  const own = logRows.filter((row) => (batchSize === 1 && row.resource === '') || normalizeHeader(row.resource).replace(/\.csv$/, '') === normalizeHeader(resource.name));
+  const own = selectOwnLogRows(logRows, resource.name, batchSize);
   const resourceState = finished.job?.resources.find((entry) => normalizeHeader(entry.resource ?? '') === normalizeHeader(resource.name));
   const resourceErrored = resourceState !== undefined && /error|fail/i.test(resourceState.status ?? '');
   return {

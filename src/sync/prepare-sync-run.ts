@@ -50,15 +50,19 @@ export async function prepareSyncRun(context: RunContext): Promise<PreparedRun> 
   const zip = await stages.time('export', () => exportKiboSide(context));
   const encodeRowKey = createKeyEncoder(mapping);
   const differ = createKeyedDiffer(mapping.fields.map((field) => field.spec));
-  const exported = await stages.time('read-kibo', () => loadKiboSide(context, zip, differ, encodeRowKey));
+  const { exported, unkeyed } = await stages.time('read-kibo', () => loadKiboSide(context, zip, differ, encodeRowKey));
   const header = mapping.fields.map((field) => field.header);
   const delta = createWrittenRows(await openCsvFileWriter(context.dir.file('upload-delta.csv'), header));
-  const erp = await stages.time('read-erp', () =>
-    readErpSide(context.deps, { mapping, runId: context.run.id, differ, encodeRowKey, resync: context.options.resync, delta }),
-  );
-  await delta.writer.close();
+  let erp: ErpSideOutcome;
+  try {
+    erp = await stages.time('read-erp', () =>
+      readErpSide(context.deps, { mapping, runId: context.run.id, differ, encodeRowKey, resync: context.options.resync, delta }),
+    );
+  } finally {
+    await delta.writer.close();
+  }
   const removedKeys = [...differ.finishRemoved()];
-  const { plan, planId } = await stages.time('plan', () => planRun(context, differ, erp, removedKeys));
+  const { plan, planId } = await stages.time('plan', () => planRun(context, differ, erp, removedKeys, unkeyed));
   const snapshot =
     plan.action === 'snapshot'
       ? await stages.time('write', () => writeSnapshot(context, { differ, encodeRowKey, erp, zip, removedKeys, plan }))
@@ -151,7 +155,7 @@ async function exportKiboSide(context: RunContext): Promise<Buffer> {
   return zip;
 }
 
-async function loadKiboSide(context: RunContext, zip: Buffer, differ: KeyedDiffer, encodeRowKey: KeyEncoder): Promise<number> {
+async function loadKiboSide(context: RunContext, zip: Buffer, differ: KeyedDiffer, encodeRowKey: KeyEncoder): Promise<{ exported: number; unkeyed: number }> {
   let exported = 0;
   let unkeyed = 0;
   for await (const row of readKiboExportRows(zip, context.mapping, encodeRowKey)) {
@@ -160,9 +164,9 @@ async function loadKiboSide(context: RunContext, zip: Buffer, differ: KeyedDiffe
     else differ.addKibo(row.key, row.cells);
   }
   if (unkeyed > 0) {
-    context.deps.logger.warn({ sync: context.mapping.sync, unkeyed }, `${unkeyed} Kibo rows have a blank key field and were ignored`);
+    context.deps.logger.warn({ sync: context.mapping.sync, unkeyed }, `${unkeyed} Kibo rows have a blank key field: they cannot be matched, and no snapshot may run while they exist`);
   }
-  return exported;
+  return { exported, unkeyed };
 }
 
 async function carryUnownedKiboRows(zip: Buffer, mapping: SyncMapping, encodeRowKey: KeyEncoder, carry: ReadonlySet<string>, snapshot: WrittenRows): Promise<void> {
@@ -172,7 +176,7 @@ async function carryUnownedKiboRows(zip: Buffer, mapping: SyncMapping, encodeRow
   }
 }
 
-async function planRun(context: RunContext, differ: KeyedDiffer, erp: ErpSideOutcome, removedKeys: string[]): Promise<{ plan: Plan; planId: string }> {
+async function planRun(context: RunContext, differ: KeyedDiffer, erp: ErpSideOutcome, removedKeys: string[], unkeyedKiboRows: number): Promise<{ plan: Plan; planId: string }> {
   const { deps, mapping, run } = context;
   const lastGood = await findLastGoodRun(deps.db, mapping.sync);
   const approvedPlanHash = await loadApproval(context);
@@ -189,6 +193,7 @@ async function planRun(context: RunContext, differ: KeyedDiffer, erp: ErpSideOut
     lastGoodSourceCount: lastGood?.counts.source ?? null,
     guards: mapping.guards,
     resync: context.options.resync,
+    unkeyedKiboRows,
     ...(approvedPlanHash ? { approvedPlanHash } : {}),
   });
   const planId = `plan_${run.id}_${randomBytes(4).toString('hex')}`;

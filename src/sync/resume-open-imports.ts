@@ -19,7 +19,7 @@ import {
 } from '../state/index.ts';
 import { describeError } from '../support/errors.ts';
 import type { UploadManifest } from './import-prepared-runs.ts';
-import { pollImportJob } from './import-prepared-runs.ts';
+import { pollImportJob, selectOwnLogRows } from './import-prepared-runs.ts';
 import type { SyncCycleDeps } from './run-sync-cycle.ts';
 import type { SyncRunSummary } from './sync-summary.ts';
 
@@ -198,7 +198,7 @@ interface AdoptedJob {
 async function finishAdoptedRun(deps: SyncCycleDeps, mapping: SyncMapping | undefined, entry: CarriedRun, job: AdoptedJob): Promise<SyncRunSummary> {
   const { run, manifest } = entry;
   const resource = manifest?.resource ?? mapping?.resource.name ?? '';
-  const ownLog = job.logRows.filter((row) => (job.batchSize === 1 && row.resource === '') || normalizeHeader(row.resource).replace(/\.csv$/, '') === normalizeHeader(resource));
+  const ownLog = selectOwnLogRows(job.logRows, resource, job.batchSize);
   const resourceState = job.end.job?.resources.find((state) => normalizeHeader(state.resource ?? '') === normalizeHeader(resource));
   const resourceErrored = resourceState !== undefined && /error|fail/i.test(resourceState.status ?? '');
   const complete = job.end.state === 'complete' && !resourceErrored;

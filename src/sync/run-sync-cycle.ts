@@ -3,12 +3,12 @@
 // succeed. A failing sync is recorded and never stops the others.
 import type { SyncMapping } from '../mapping/index.ts';
 import { SyncLockLostError, tryAcquireSyncLock, type SyncLock } from '../scheduler/sync-lock.ts';
-import { recordRunDataDir, startRun } from '../state/index.ts';
+import { recordRunDataDir, startRun, type RunRecord } from '../state/index.ts';
 import { describeError } from '../support/errors.ts';
 import { closeRun, countRun, recordImportOutcome, type RunEnding } from './finish-sync-run.ts';
 import { importPreparedRuns, type ImportOutcome } from './import-prepared-runs.ts';
 import { prepareSyncRun, type PreparedRun, type RunContext } from './prepare-sync-run.ts';
-import { createRunDirectory } from './run-directory.ts';
+import { createRunDirectory, type RunDirectory } from './run-directory.ts';
 import { createStageTimer } from './stage-timer.ts';
 import type { RunOptions, SyncDeps } from './sync-deps.ts';
 import type { SyncRunSummary, SyncStage } from './sync-summary.ts';
@@ -28,18 +28,22 @@ interface Started {
 export async function runSyncCycle(deps: SyncCycleDeps, mappings: readonly SyncMapping[], options: RunOptions): Promise<SyncRunSummary[]> {
   const summaries: SyncRunSummary[] = [];
   const statusBySync = new Map<string, string>();
+  // In a dry run the parents run dry too: that is as far as they can get, so it satisfies `after:`.
+  const parentDone = (status: string | undefined): boolean => status === 'succeeded' || (options.dryRun && status === 'dry_run');
   for (const level of orderByDependencies(mappings)) {
     const started: Started[] = [];
-    for (const mapping of level) {
-      const blockedBy = mapping.after.filter((parent) => statusBySync.has(parent) && statusBySync.get(parent) !== 'succeeded');
-      const begun = await beginRun(deps, mapping, options, blockedBy, summaries);
-      if (begun) started.push(begun);
-    }
-    for (const run of started) await prepare(run);
-    await importReady(deps, started);
-    for (const run of started) {
-      const summary = await finish(run);
-      summaries.push(summary);
+    try {
+      for (const mapping of level) {
+        const blockedBy = mapping.after.filter((parent) => statusBySync.has(parent) && !parentDone(statusBySync.get(parent)));
+        const begun = await beginRun(deps, mapping, options, blockedBy, summaries);
+        if (begun) started.push(begun);
+      }
+      for (const run of started) await prepare(run);
+      await importReady(deps, started);
+      for (const run of started) summaries.push(await finish(run));
+    } finally {
+      // Whatever failed above, no lock outlives the cycle (release is idempotent).
+      for (const run of started) await run.lock.release().catch(() => undefined); // the session is gone: so is its lock
     }
     for (const summary of summaries) statusBySync.set(summary.sync, summary.status);
   }
@@ -69,9 +73,16 @@ async function beginRun(deps: SyncCycleDeps, mapping: SyncMapping, options: RunO
     summaries.push(lockedSummary(mapping, deps));
     return undefined;
   }
-  const run = await startRun(deps.db, { sync: mapping.sync, trigger: options.trigger, resync: options.resync, dryRun: options.dryRun, startedAt: new Date(deps.clock.now()) });
-  const dir = await createRunDirectory(deps.dataDir, mapping.sync, run.id);
-  await recordRunDataDir(deps.db, run.id, dir.path);
+  let run: RunRecord;
+  let dir: RunDirectory;
+  try {
+    run = await startRun(deps.db, { sync: mapping.sync, trigger: options.trigger, resync: options.resync, dryRun: options.dryRun, startedAt: new Date(deps.clock.now()) });
+    dir = await createRunDirectory(deps.dataDir, mapping.sync, run.id);
+    await recordRunDataDir(deps.db, run.id, dir.path);
+  } catch (error) {
+    await lock.release();
+    throw error;
+  }
   const context: RunContext = {
     deps, mapping, run, dir, options,
     stages: createStageTimer({ clock: deps.clock, sync: mapping.sync, runId: run.id, logger: deps.logger, ...(deps.observer ? { observer: deps.observer } : {}) }),
@@ -148,21 +159,36 @@ function groupForImport(ready: Started[]): Started[][] {
 
 async function finish(run: Started): Promise<SyncRunSummary> {
   const { context } = run;
-  try {
-    let ending = run.ending ?? failure(run, new Error('run ended without an outcome'));
-    let extra = { rejectedByKibo: 0, deleted: 0 };
-    if (ending.prepared && ending.imported) {
-      const { prepared, imported } = ending;
-      try {
-        extra = await context.stages.time('record', () => recordImportOutcome(prepared, imported));
-      } catch (error) {
-        ending = failure(run, error);
-      }
+  let ending = run.ending ?? failure(run, new Error('run ended without an outcome'));
+  let extra = { rejectedByKibo: 0, deleted: 0 };
+  if (ending.prepared && ending.imported) {
+    const { prepared, imported } = ending;
+    try {
+      extra = await context.stages.time('record', () => recordImportOutcome(prepared, imported));
+    } catch (error) {
+      // Kibo imported but we could not record it: stuck, so the next start adopts the job and records it.
+      ending = { ...failure(run, error), status: 'stuck' };
     }
+  }
+  try {
     return await closeRun(context, ending, countRun(ending.prepared, extra));
+  } catch (error) {
+    // The state database is failing: the run row stays `running` and the next start marks it.
+    context.deps.logger.error({ err: error, sync: context.mapping.sync, runId: context.run.id }, 'could not record the end of the run');
+    return unrecordedSummary(context, ending, error);
   } finally {
     await run.lock.release();
   }
+}
+
+function unrecordedSummary(context: RunContext, ending: RunEnding, error: unknown): SyncRunSummary {
+  const { mapping, run, deps } = context;
+  return {
+    sync: mapping.sync, resource: mapping.resource.name, runId: run.id, status: ending.status === 'succeeded' ? 'failed' : ending.status,
+    counts: {}, bytesUploaded: 0, stageDurationsMs: { ...context.stages.durationsMs }, violations: [], files: { ...context.files },
+    error: `the run's outcome (${ending.status}) could not be recorded: ${describeError(error)}`,
+    startedAt: run.startedAt.toISOString(), finishedAt: new Date(deps.clock.now()).toISOString(),
+  };
 }
 
 function failure(run: Started, error: unknown): RunEnding {

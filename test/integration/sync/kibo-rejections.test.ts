@@ -114,4 +114,25 @@ describe('a row Kibo rejects', () => {
     expect(after.get(key('K4'))?.hash).not.toBe(before.get(key('K4'))?.hash);
     expect(after.get(key('K3'))).toEqual(before.get(key('K3')));
   });
+
+  it('an import job we lose track of after Kibo created it leaves the run stuck, its job open for adoption, never resubmitted', async () => {
+    await harness.erp("update erp.staged_items set price = price + 2 where sku = 'K1'");
+    // Fault: the job disappears between its creation and the first poll (a real DELETE to the emulator).
+    const kibo = {
+      ...harness.kibo,
+      createImportJob: async (job: Parameters<typeof harness.kibo.createImportJob>[0]) => {
+        const created = await harness.kibo.createImportJob(job);
+        await harness.kibo.deleteImportJob(created.id);
+        return created;
+      },
+    };
+    const jobsBefore = harness.emulator.listJobs('import').length;
+    const [run] = await runSyncCycle({ ...harness.deps, kibo }, harness.mappings, { trigger: 'manual', resync: false, dryRun: false });
+    expect(run?.status).toBe('stuck');
+    expect(run?.error).toMatch(/lost track of Kibo import job/);
+    expect(exitCodeOfRuns([run!])).toBe(EXIT_CODES.failed);
+    const jobRows = await harness.state(STATE_TABLES.kiboJobs).where({ run_id: run?.runId, kind: 'import' }).select('id', 'finished_at');
+    expect(jobRows).toEqual([{ id: run?.importJobId, finished_at: null }]);
+    expect(harness.emulator.listJobs('import')).toHaveLength(jobsBefore); // created once, then deleted by the fault
+  });
 });

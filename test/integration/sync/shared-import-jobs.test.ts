@@ -111,4 +111,15 @@ describe('syncs of one domain in one cycle', () => {
     const skippedRuns = await harness.state(STATE_TABLES.runs).where({ sync: 'location-inventory', status: 'skipped' }).count({ runs: '*' });
     expect(Number(skippedRuns[0]?.runs)).toBe(2);
   });
+
+  it('after: in a dry run, a parent that ran dry lets its children run dry too (nothing is imported)', async () => {
+    await harness.useMappingsDir(await writeMappingsDir('dry-run', {
+      'products.yaml': (yaml) => yaml,
+      'location-inventory.yaml': (yaml) => yaml,
+    }));
+    const importsBefore = harness.emulator.listJobs('import').length;
+    const summaries = await harness.run(undefined, { dryRun: true });
+    expect(summaries.map((summary) => [summary.sync, summary.status])).toEqual([['products', 'dry_run'], ['location-inventory', 'dry_run']]);
+    expect(harness.emulator.listJobs('import')).toHaveLength(importsBefore);
+  });
 });

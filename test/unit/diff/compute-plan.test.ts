@@ -145,6 +145,15 @@ describe('computePlan: guards (any violation blocks the whole run)', () => {
     expect(plan.violations[0]?.sampleKeys).toEqual(['R1']);
   });
 
+  it('blocks a snapshot, unapprovably, while Kibo has rows without a readable key (the snapshot would delete them)', () => {
+    const plan = computePlan(withRemoved(3, { unkeyedKiboRows: 2 }));
+    expect(plan.action).toBe('blocked');
+    expect(plan.violations.map((v) => v.guard)).toEqual(['kiboRowsWithoutKey']);
+    expect(computePlan(withRemoved(3, { unkeyedKiboRows: 2, approvedPlanHash: plan.planHash })).action).toBe('blocked');
+    // no deletes pending: a delta never omits anything, so the unkeyed rows do not matter
+    expect(computePlan(planInput({ unkeyedKiboRows: 2, counts: { added: 1, changed: 0, unchanged: 9, removed: 0 } })).action).toBe('delta');
+  });
+
   it('blocks any run, delta included, when the source read failed', () => {
     const plan = computePlan(planInput({ sourceFailed: true, counts: { added: 5, changed: 0, unchanged: 50, removed: 0 }, sourceCount: 55 }));
     expect(plan.action).toBe('blocked');

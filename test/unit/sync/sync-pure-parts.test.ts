@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { EXIT_CODES } from '../../../src/cli/cli-context.ts';
 import { exitCodeOfRuns, formatRunSummaries } from '../../../src/cli/format-run-summaries.ts';
 import { CLEAR, SKIP, parseMapping, type SyncMapping } from '../../../src/mapping/index.ts';
+import { selectOwnLogRows } from '../../../src/sync/import-prepared-runs.ts';
 import { orderByDependencies } from '../../../src/sync/run-sync-cycle.ts';
 import { createKeyEncoder } from '../../../src/sync/sync-keys.ts';
 import type { SyncOutcome, SyncRunSummary } from '../../../src/sync/sync-summary.ts';
@@ -27,6 +28,22 @@ function categoriesAs(sync: string, after: readonly string[]): SyncMapping {
 function summary(sync: string, status: SyncOutcome, extra: Partial<SyncRunSummary> = {}): SyncRunSummary {
   return { sync, resource: 'Products', status, counts: {}, bytesUploaded: 0, stageDurationsMs: {}, violations: [], files: {}, startedAt: '2026-01-01T00:00:00.000Z', ...extra };
 }
+
+describe('selectOwnLogRows', () => {
+  const row = (resource: string, rowNumber: number | undefined) => ({ resource, rowNumber, key: '', field: 'Price', message: 'bad' });
+
+  it('gives each run the rows naming its resource, matched by Kibo spelling or file name', () => {
+    const log = [row('Products', 3), row('locationinventory.csv', 2), row('ProductCatalog', 5)];
+    expect(selectOwnLogRows(log, 'Products', 3)).toEqual([row('Products', 3)]);
+    expect(selectOwnLogRows(log, 'LocationInventory', 3)).toEqual([row('locationinventory.csv', 2)]);
+  });
+
+  it('keeps an unnamed row for a one-resource job, but makes it unplaceable for every run of a shared job', () => {
+    expect(selectOwnLogRows([row('', 4)], 'Products', 1)).toEqual([row('', 4)]);
+    expect(selectOwnLogRows([row('', 4)], 'Products', 2)).toEqual([row('', undefined)]);
+    expect(selectOwnLogRows([row('', 4)], 'ProductCatalog', 2)).toEqual([row('', undefined)]);
+  });
+});
 
 describe('orderByDependencies', () => {
   const names = (levels: SyncMapping[][]): string[][] => levels.map((level) => level.map((mapping) => mapping.sync));
