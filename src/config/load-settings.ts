@@ -89,7 +89,12 @@ export function loadSettings(overrides: SettingsOverrides = {}, env: NodeJS.Proc
     KIBO_CATALOG_ID: positiveInt.default(defaults?.catalogId ?? 1),
     KIBO_CLIENT_ID: defaults ? z.string().default(defaults.clientId) : z.string(),
     KIBO_SHARED_SECRET: defaults ? z.string().default(defaults.sharedSecret) : z.string(),
-    KIBO_AUTH_HOST: z.string().default(DEFAULT_AUTH_HOST),
+    // The SDK prefixes https:// itself (and sends the client secret there): a scheme or path here breaks
+    // the tenant lookup, and http:// would send the secret in clear text.
+    KIBO_AUTH_HOST: z
+      .string()
+      .regex(/^[a-z0-9.-]+(:\d+)?$/i, 'must be a bare host name such as home.mozu.com (no https://, no path)')
+      .default(DEFAULT_AUTH_HOST),
     KIBO_EMULATOR_URL: httpUrl.optional(),
     MAPPINGS_DIR: z.string().default('./mappings'),
     DATA_DIR: z.string().default('./data'),

@@ -29,6 +29,18 @@ export const MIN_UPLOAD_BYTES_PER_SECOND = 512 * 1024;
 export const DEFAULT_MAX_RETRY_AFTER_MS = 120_000;
 
 const SAFE_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'DELETE']);
+/** Asking for a token again changes nothing: unlike creating a job, the OAuth POST is safe to repeat. */
+const REPEATABLE_POST_PATH = /\/authtickets\/oauth$/i;
+/** File bodies (export zips, logs, public links) may be large: their whole transfer gets this long. */
+export const DOWNLOAD_TIMEOUT_MS = 15 * 60 * 1000;
+
+function isRepeatable(request: Pick<RequestShape, 'method' | 'target'>): boolean {
+  return SAFE_METHODS.has(request.method) || (request.method === 'POST' && REPEATABLE_POST_PATH.test(request.target));
+}
+
+function isDownload(request: Pick<RequestShape, 'method' | 'target'>): boolean {
+  return request.method === 'GET' && (/\/content$/i.test(request.target) || !/\/api\//.test(request.target));
+}
 const SERVER_BUSY_STATUSES: ReadonlySet<number> = new Set([502, 503, 504]);
 /** Statuses that cannot carry a body in a WHATWG Response. */
 const NULL_BODY_STATUSES: ReadonlySet<number> = new Set([101, 204, 205, 304]);
@@ -106,7 +118,7 @@ export function createKiboFetch(options: KiboFetchOptions): FetchLike {
       if (request.callerSignal?.aborted) throw request.callerSignal.reason;
       if ('error' in outcome) {
         const reason: RetryReason = outcome.timedOut ? 'timeout' : 'network-error';
-        if (!SAFE_METHODS.has(request.method) || attempt >= policy.maxAttempts) {
+        if (!isRepeatable(request) || attempt >= policy.maxAttempts) {
           throw failedRequestError(request, policy, attempt, outcome);
         }
         await pauseBeforeRetry(request, policy, options.onRetry, { attempt, reason, delayMs: backoffMs(policy, attempt) });
@@ -125,7 +137,7 @@ export function createKiboFetch(options: KiboFetchOptions): FetchLike {
           continue;
         }
       }
-      const reason = retryReasonForStatus(request.method, response.status);
+      const reason = retryReasonForStatus(request, response.status);
       if (reason === undefined || attempt >= policy.maxAttempts) return toSdkReadableResponse(response, request);
       const delayMs = retryAfterMs(response.headers.get('retry-after'), policy) ?? backoffMs(policy, attempt);
       await discardBody(response);
@@ -145,7 +157,7 @@ async function attemptOnce(baseFetch: FetchLike, request: RequestShape, policy: 
   const controller = new AbortController();
   const stopTimer = new AbortController();
   let timedOut = false;
-  const timeoutMs = requestTimeoutMs(policy, request.init.body);
+  const timeoutMs = requestTimeoutMs(policy, request.init.body, request);
   policy.clock.sleep(timeoutMs, stopTimer.signal).then(
     () => {
       timedOut = true;
@@ -159,8 +171,10 @@ async function attemptOnce(baseFetch: FetchLike, request: RequestShape, policy: 
   try {
     // A Request body can be read once: every attempt sends a clone (our SDK passes strings and Buffers).
     const input = request.input instanceof Request ? request.input.clone() : request.input;
-    // The timeout bounds the wait for response headers; body transfer (large downloads) is not cut off.
-    return { response: await baseFetch(input, { ...request.init, signal: controller.signal }) };
+    const response = await baseFetch(input, { ...request.init, signal: controller.signal });
+    // The body is read while the timer runs: a server that sends headers and then stalls must not hang a
+    // poll (and with it the job deadline, the sync's lock and shutdown) forever.
+    return { response: await bufferResponse(response) };
   } catch (error) {
     return { error, timedOut };
   } finally {
@@ -169,14 +183,20 @@ async function attemptOnce(baseFetch: FetchLike, request: RequestShape, policy: 
   }
 }
 
-function requestTimeoutMs(policy: RetryPolicy, body: RequestInit['body']): number {
+async function bufferResponse(response: Response): Promise<Response> {
+  const body = response.status === 204 || response.status === 304 ? null : await response.arrayBuffer();
+  return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
+}
+
+function requestTimeoutMs(policy: RetryPolicy, body: RequestInit['body'], request?: Pick<RequestShape, 'method' | 'target'>): number {
+  if (request && isDownload(request)) return Math.max(policy.requestTimeoutMs, DOWNLOAD_TIMEOUT_MS);
   const bytes = typeof body === 'string' ? Buffer.byteLength(body) : body instanceof Uint8Array ? body.byteLength : 0;
   return policy.requestTimeoutMs + Math.ceil((bytes / MIN_UPLOAD_BYTES_PER_SECOND) * 1000);
 }
 
-function retryReasonForStatus(method: string, status: number): RetryReason | undefined {
+function retryReasonForStatus(request: RequestShape, status: number): RetryReason | undefined {
   if (status === 429) return 'rate-limited';
-  if (SERVER_BUSY_STATUSES.has(status) && SAFE_METHODS.has(method)) return 'server-error';
+  if (SERVER_BUSY_STATUSES.has(status) && isRepeatable(request)) return 'server-error';
   return undefined;
 }
 
@@ -246,9 +266,9 @@ function failedRequestError(
   outcome: { error: unknown; timedOut: boolean },
 ): KiboApiError {
   const what = outcome.timedOut
-    ? `timed out after ${requestTimeoutMs(policy, request.init.body)} ms`
+    ? `timed out after ${requestTimeoutMs(policy, request.init.body, request)} ms`
     : `failed (${outcome.error instanceof Error ? outcome.error.message : String(outcome.error)})`;
-  const advice = SAFE_METHODS.has(request.method)
+  const advice = isRepeatable(request)
     ? `after ${attempt} attempt(s); check the network path to Kibo and try again later`
     : 'and was not retried because a POST may already have been processed; check whether it took effect ' +
       '(for a job: list the jobs) before submitting it again';

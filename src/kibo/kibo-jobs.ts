@@ -150,7 +150,12 @@ export async function waitForExportFiles(client: Pick<KiboClient, 'getJob'>, job
       );
     }
     await options.clock.sleep(Math.min(pollMs, remainingMs), options.signal);
-    current = await client.getJob('export', job.id);
+    try {
+      current = await client.getJob('export', job.id);
+    } catch (error) {
+      // A 429 burst or a 5xx while Kibo publishes the file is no reason to fail: try again until the timeout.
+      if (!isTransient(error)) throw error;
+    }
   }
   return current;
 }

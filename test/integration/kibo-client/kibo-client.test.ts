@@ -269,6 +269,17 @@ describe('Kibo client against the emulator', () => {
     );
   });
 
+  it('keeps waiting for export files through a 429 that outlasted the fetch retries', async () => {
+    const emulator = await startTestEmulator({ exportFilesDelayMs: 300 });
+    const { client } = createHarness(emulator, { maxAttempts: 1 });
+    const created = await client.createExportJob({ name: 'lagging under load', domain: 'catalog', resources: [{ resource: 'Products' }] });
+    const { job } = await waitForJob(client, 'export', created.id, WAIT);
+    emulator.setFaults({ rateLimitEveryN: 2 });
+    const withFiles = await waitForExportFiles(client, job, { clock, timeoutMs: 10_000, pollIntervalMs: 20 });
+    emulator.setFaults({ rateLimitEveryN: 0 });
+    expect(withFiles.files.some((file) => file.fileType === 'export')).toBe(true);
+  });
+
   it('keeps the shared secret and tokens out of logs', async () => {
     const emulator = await startTestEmulator({ faults: { rateLimitEveryN: 2 } });
     const lines: string[] = [];

@@ -48,6 +48,13 @@ describe('loadSettings', () => {
     expect(settings.kibo.emulatorUrl).toBe('http://127.0.0.1:8199');
   });
 
+  it('wants the auth host as a bare host name (the SDK adds https:// and sends the secret there)', () => {
+    for (const authHost of ['https://home.mozu.com', 'http://home.mozu.com', 'home.mozu.com/api']) {
+      expect(() => loadSettings({}, { ...REAL_TENANT_ENV, KIBO_AUTH_HOST: authHost })).toThrow(/KIBO_AUTH_HOST is invalid: must be a bare host name/);
+    }
+    expect(loadSettings({}, { ...REAL_TENANT_ENV, KIBO_AUTH_HOST: 't1234.sandbox.mozu.com' }).kibo.authHost).toBe('t1234.sandbox.mozu.com');
+  });
+
   it('never lets a secret or database password into the printable description', () => {
     const text = JSON.stringify(describeSettings(loadSettings({}, REAL_TENANT_ENV)));
     expect(text).not.toContain('very-secret-value');

@@ -1,8 +1,9 @@
+import { createServer as createHttpServer } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Configuration } from '@kibocommerce/rest-sdk';
 import { ImportApi } from '@kibocommerce/rest-sdk/clients/ImportExport/index.js';
 import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { createSystemClock } from '../../../src/support/clock.ts';
 import { KiboApiError } from '../../../src/support/errors.ts';
 import { computeBackoffMs, createKiboFetch, parseRetryAfterMs, type KiboFetchOptions, type RetryInfo } from '../../../src/kibo/kibo-fetch.ts';
@@ -120,6 +121,38 @@ describe('createKiboFetch timeouts and network errors', () => {
     expect((error as KiboApiError).message).not.toContain('secret');
     expect(retries.map((retry) => retry.reason)).toEqual(['timeout']);
     expect(server.requests).toHaveLength(2);
+  });
+
+  it('times out a server that sends headers and then stalls mid-body, and retries the GET', async () => {
+    const sockets = new Set<Socket>();
+    const stalling = createHttpServer((_request, response) => {
+      response.writeHead(200, { 'content-type': 'application/json', 'content-length': '100' });
+      response.write('{"partial'); // and never the rest
+    });
+    stalling.on('connection', (socket) => sockets.add(socket));
+    await new Promise<void>((resolve) => stalling.listen(0, '127.0.0.1', resolve));
+    const { port } = stalling.address() as AddressInfo;
+    try {
+      const { fetch, retries } = fastFetch({ requestTimeoutMs: 150, maxAttempts: 2 });
+      const startedAt = Date.now();
+      const error = await fetch(`http://127.0.0.1:${port}/api/platform/data/import/9`).catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(KiboApiError);
+      expect((error as KiboApiError).message).toContain('timed out after 150 ms');
+      expect(retries.map((retry) => retry.reason)).toEqual(['timeout']);
+      expect(Date.now() - startedAt).toBeLessThan(5_000);
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => stalling.close(() => resolve()));
+    }
+  });
+
+  it('retries the OAuth token POST on 503: asking for a token again changes nothing', async () => {
+    const server = await serve([jsonAnswer(503, { message: 'busy' }), OK]);
+    const { fetch, retries } = fastFetch();
+    const response = await fetch(`${server.url}/api/platform/applications/authtickets/oauth`, { method: 'POST', body: '{}' });
+    expect(response.status).toBe(200);
+    expect(server.requests).toHaveLength(2);
+    expect(retries.map((retry) => retry.reason)).toEqual(['server-error']);
   });
 
   it('does not retry a POST that timed out (it may have been processed)', async () => {
