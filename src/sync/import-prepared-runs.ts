@@ -1,14 +1,15 @@
 // Stage 5: the prepared CSVs of one domain go to Kibo in one zip and one import job, in the registry's
 // import order. The job id is recorded for every run it carries BEFORE polling, so a crash never
 // leads to a second import of the same rows: the next start adopts the job instead.
+import { randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { JobDeadlineError, findLogFile, waitForJob } from '../kibo/kibo-jobs.ts';
 import { parseImportLog, type ImportLogRow } from '../kibo/import-log.ts';
 import { writeZip } from '../kibo/kibo-zip.ts';
 import { normalizeHeader, sortByImportOrder } from '../kibo/resources/resource-registry.ts';
-import { KIBO_JOB_FORMAT, type KiboJob } from '../kibo/wire-types.ts';
+import { KIBO_JOB_FORMAT, type ImportJobRequest, type KiboJob } from '../kibo/wire-types.ts';
 import { recordKiboJob, updateKiboJob } from '../state/index.ts';
-import { describeError } from '../support/errors.ts';
+import { describeError, KiboApiError } from '../support/errors.ts';
 import { toContextOverride, type PreparedRun } from './prepare-sync-run.ts';
 import type { SyncDeps } from './sync-deps.ts';
 import type { SyncStage } from './sync-summary.ts';
@@ -58,7 +59,8 @@ export async function importPreparedRuns(deps: SyncDeps, batch: readonly Uploadi
   const uploaded = await timed('upload', () => deps.kibo.uploadFile(`kibo-sync-runs-${runIds.join('-')}.zip`, zip));
   const contextOverride = toContextOverride(first.context.mapping);
   const request = {
-    name: `kibo-sync ${batch.map((prepared) => prepared.context.mapping.sync).join(', ')} (runs ${runIds.join(', ')})`,
+    // Unique, so a job whose creation answer was lost can be found by name (see createImportJobOnce).
+    name: `kibo-sync ${batch.map((prepared) => prepared.context.mapping.sync).join(', ')} (runs ${runIds.join(', ')}) ${randomBytes(3).toString('hex')}`,
     domain: first.context.mapping.resource.domain,
     resources: ordered.map(({ resource, prepared }) => ({ resource: resource.name, format: KIBO_JOB_FORMAT, deleteOmitted: prepared.upload.deleteOmitted })),
     files: [uploaded],
@@ -66,7 +68,7 @@ export async function importPreparedRuns(deps: SyncDeps, batch: readonly Uploadi
   };
   for (const prepared of batch) prepared.context.assertCanContinue();
   const { created, finished, logRows } = await timed('import', async () => {
-    const job = await deps.kibo.createImportJob(request);
+    const job = await createImportJobOnce(deps, request);
     const createdAt = new Date(deps.clock.now());
     for (const runId of runIds) {
       await recordKiboJob(deps.db, { id: job.id, runId, kind: 'import', status: job.status ?? 'pending', uploadFileId: uploaded.id ?? undefined, request, createdAt });
@@ -82,6 +84,33 @@ export async function importPreparedRuns(deps: SyncDeps, batch: readonly Uploadi
 }
 
 type JobEnd = Awaited<ReturnType<typeof pollImportJob>>;
+
+/** How far back the job list is searched for a job whose creation answer was lost. */
+const LOST_JOB_SEARCH_PAGE_SIZE = 50;
+
+/**
+ * Creates the import job exactly once. The POST is never retried blindly (it may have been processed);
+ * when its answer is lost (no status, 5xx, unreadable), the job is looked up by its unique name and
+ * adopted if Kibo has it, so the rows are never imported twice.
+ */
+async function createImportJobOnce(deps: SyncDeps, request: ImportJobRequest): Promise<KiboJob> {
+  try {
+    return await deps.kibo.createImportJob(request);
+  } catch (error) {
+    if (!(error instanceof KiboApiError) || (error.status !== undefined && error.status < 500)) throw error;
+    const listed = await deps.kibo.listImportJobs({ pageSize: LOST_JOB_SEARCH_PAGE_SIZE });
+    const found = listed.find((job) => job.name === request.name);
+    if (found) {
+      deps.logger.warn({ jobId: found.id, err: error }, `the answer to creating import job "${request.name}" was lost, but Kibo has it: adopting ${found.id}`);
+      return found;
+    }
+    throw new Error(
+      `creating the Kibo import job failed (${describeError(error)}) and no job named "${request.name}" is listed: ` +
+        'nothing was imported; the next run plans and sends again',
+      { cause: error },
+    );
+  }
+}
 
 /**
  * Polls the job and reads its log. Once the job exists in Kibo its outcome is ours to find out, never to

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeKey } from '../../../src/mapping/index.ts';
 import { STATE_TABLES } from '../../../src/state/index.ts';
+import { KiboApiError } from '../../../src/support/errors.ts';
 import { EXIT_CODES } from '../../../src/cli/cli-context.ts';
 import { exitCodeOfRuns } from '../../../src/cli/format-run-summaries.ts';
 import { runSyncCycle } from '../../../src/sync/run-sync-cycle.ts';
@@ -134,5 +135,24 @@ describe('a row Kibo rejects', () => {
     const jobRows = await harness.state(STATE_TABLES.kiboJobs).where({ run_id: run?.runId, kind: 'import' }).select('id', 'finished_at');
     expect(jobRows).toEqual([{ id: run?.importJobId, finished_at: null }]);
     expect(harness.emulator.listJobs('import')).toHaveLength(jobsBefore); // created once, then deleted by the fault
+  });
+
+  it('adopts an import job whose creation answer was lost (found by its unique name): one job, run succeeded', async () => {
+    await harness.erp("update erp.staged_items set price = price + 3 where sku = 'K2'");
+    // Fault: Kibo creates the job, but the answer never reaches us (as after a timeout or a reset connection).
+    const kibo = {
+      ...harness.kibo,
+      createImportJob: async (job: Parameters<typeof harness.kibo.createImportJob>[0]) => {
+        await harness.kibo.createImportJob(job);
+        throw new KiboApiError('POST /api/platform/data/import timed out after 60000 ms', undefined, 'create import job');
+      },
+    };
+    const jobsBefore = harness.emulator.listJobs('import').length;
+    const [run] = await runSyncCycle({ ...harness.deps, kibo }, harness.mappings, { trigger: 'manual', resync: false, dryRun: false });
+    expect(run?.status, run?.error).toBe('succeeded');
+    expect(harness.emulator.listJobs('import')).toHaveLength(jobsBefore + 1);
+    expect(harness.emulator.listRecords('Products').find((record) => record.ProductCode === 'K2')?.Price).toBe(
+      (await harness.erp<{ price: string }>("select price::text from erp.staged_items where sku = 'K2'"))[0]?.price.replace(/\.?0+$/, ''),
+    );
   });
 });
