@@ -62,14 +62,6 @@ export async function loadKeyHashes(db: Knex, sync: string): Promise<Map<string,
   return hashes;
 }
 
-export async function loadOwnedKeys(db: Knex, sync: string): Promise<Set<string>> {
-  const owned = new Set<string>();
-  for await (const batch of streamKeyStates(db, sync, { ownedOnly: true })) {
-    for (const entry of batch) owned.add(entry.key);
-  }
-  return owned;
-}
-
 const OWNERSHIP_LOOKUP_BATCH = 5_000;
 
 /** Which of `keys` this sync owns: looks up only those keys, so memory follows the keys asked, not the table. */
@@ -84,13 +76,6 @@ export async function findOwnedKeys(db: Knex, sync: string, keys: readonly strin
     for (const row of rows) owned.add(row.key);
   }
   return owned;
-}
-
-export async function isKeyOwned(db: Knex, sync: string, key: string): Promise<boolean> {
-  const row = (await db(STATE_TABLES.keyState).select('owned').where({ sync, key }).first()) as
-    | { owned: boolean }
-    | undefined;
-  return row?.owned === true;
 }
 
 /**

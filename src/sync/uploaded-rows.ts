@@ -29,7 +29,7 @@ export interface UploadedRow {
 }
 
 /** The hash recorded per key: of the cell texts as written, joined by U+001F. */
-export function hashCellTexts(texts: readonly string[]): string {
+function hashCellTexts(texts: readonly string[]): string {
   return formatHash64(texts.join('\u001f'));
 }
 

@@ -145,7 +145,6 @@ describe('report from a real state database', () => {
   it('the report command writes the page and prints its path', async () => {
     vi.stubEnv('ERP_DATABASE_URL', state.database.url);
     vi.stubEnv('STATE_DATABASE_URL', '');
-    vi.stubEnv('KIBO_EMULATOR_URL', 'http://127.0.0.1:8199');
     const out = path.join(workDir, 'nested', 'report.html');
     const result = await runReportCommand(['--out', out, '--limit', '2']);
     expect(result).toEqual({ code: EXIT_CODES.ok, stdout: `${out}\n` });
@@ -161,7 +160,6 @@ describe('report from a real state database', () => {
 
   it('the report command writes ./kibo-sync-report.html by default', async () => {
     vi.stubEnv('ERP_DATABASE_URL', state.database.url);
-    vi.stubEnv('KIBO_EMULATOR_URL', 'http://127.0.0.1:8199');
     const cwd = process.cwd();
     process.chdir(workDir);
     try {
@@ -190,7 +188,6 @@ describe('report command on a database without state tables', () => {
 
   it('says there is nothing to report yet and what to do', async () => {
     vi.stubEnv('ERP_DATABASE_URL', database.url);
-    vi.stubEnv('KIBO_EMULATOR_URL', 'http://127.0.0.1:8199');
     await expect(runReportCommand(['--out', path.join(tmpdir(), 'never-written.html')])).rejects.toThrow(
       /no kibo_sync tables yet.*Run a sync \(or start the daemon\) first/,
     );

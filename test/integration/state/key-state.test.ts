@@ -3,9 +3,8 @@ import {
   STATE_TABLES,
   countKeyStates,
   deleteKeyStates,
-  isKeyOwned,
   loadKeyHashes,
-  loadOwnedKeys,
+  findOwnedKeys,
   startRun,
   streamKeyStates,
   upsertKeyStates,
@@ -115,17 +114,22 @@ describe('key state', () => {
     await upsertKeyStates(state.db, 'owners', [{ key: 'THEIRS', hash: 'z' }], { runId, sentAt, owned: false });
     await upsertKeyStates(state.db, 'other-sync', [{ key: 'OURS-1', hash: 'elsewhere' }], { runId, sentAt, owned: false });
 
-    expect(await loadOwnedKeys(state.db, 'owners')).toEqual(new Set(['OURS-1', 'OURS-2']));
-    expect(await isKeyOwned(state.db, 'owners', 'OURS-1')).toBe(true);
-    expect(await isKeyOwned(state.db, 'owners', 'THEIRS')).toBe(false);
-    expect(await isKeyOwned(state.db, 'owners', 'NEVER-SEEN')).toBe(false);
-    expect(await isKeyOwned(state.db, 'other-sync', 'OURS-1')).toBe(false);
+    // only the keys asked about are looked up (the removed keys of a run), never the whole table
+    expect(await findOwnedKeys(state.db, 'owners', ['OURS-1', 'OURS-2', 'THEIRS', 'NEVER-SEEN'])).toEqual(new Set(['OURS-1', 'OURS-2']));
+    expect(await findOwnedKeys(state.db, 'owners', ['OURS-2'])).toEqual(new Set(['OURS-2']));
+    expect(await findOwnedKeys(state.db, 'owners', [])).toEqual(new Set());
+    // across lookup batches (5,000 keys each): owned keys in the first and the third batch are both found
+    const many = Array.from({ length: 11_000 }, (_, index) => `absent-${index}`);
+    many[10] = 'OURS-1';
+    many[10_500] = 'OURS-2';
+    expect(await findOwnedKeys(state.db, 'owners', many)).toEqual(new Set(['OURS-1', 'OURS-2']));
+    expect(await findOwnedKeys(state.db, 'other-sync', ['OURS-1'])).toEqual(new Set());
     expect((await loadKeyHashes(state.db, 'owners')).get('THEIRS')).toEqual({ hash: 'z', owned: false });
     expect(await countKeyStates(state.db, 'owners')).toEqual({ tracked: 3, owned: 2 });
 
     // Taking a key over (we sent it) makes it ours.
     await upsertKeyStates(state.db, 'owners', [{ key: 'THEIRS', hash: 'z2' }], { runId, sentAt });
-    expect(await isKeyOwned(state.db, 'owners', 'THEIRS')).toBe(true);
+    expect(await findOwnedKeys(state.db, 'owners', ['THEIRS'])).toEqual(new Set(['THEIRS']));
   });
 
   it('deletes keys of one sync only, in batches, and counts what it removed', async () => {
