@@ -1,4 +1,4 @@
-// A 64-bit string hash for the diff's compact per-field fingerprints.
+// 64- and 128-bit string hashes for the diff's compact per-row state (key identities, value hashes).
 //
 // Why hand-written: the diff hashes every compared cell of every row on both sides (tens of millions
 // of calls for a large catalog). node:crypto costs about 1 µs per call here, which would dominate a
@@ -48,13 +48,22 @@ function wordAt(text: string, i: number, end: number): number {
  * Writes the 64-bit MurmurHash3_x86_128 prefix (h1, h2) of `text` (as UTF-16LE bytes) into
  * `out[offset]` and `out[offset + 1]`. Writing into a caller's array avoids an allocation per cell.
  */
-export function writeHash64(text: string, out: Uint32Array, offset: number): void {
+export function writeHash64(text: string, out: Uint32Array, offset: number, seed = 0): void {
+  writeMurmur(text, seed, out, offset, 2);
+}
+
+/** The whole 128-bit MurmurHash3_x86_128 (h1…h4) of `text` into `out[offset…offset + 3]`. */
+export function writeHash128(text: string, out: Uint32Array, offset: number, seed = 0): void {
+  writeMurmur(text, seed, out, offset, 4);
+}
+
+function writeMurmur(text: string, seed: number, out: Uint32Array, offset: number, words: 2 | 4): void {
   const units = text.length;
   const blockUnits = units - (units % 8);
-  let h1 = 0;
-  let h2 = 0;
-  let h3 = 0;
-  let h4 = 0;
+  let h1 = seed | 0;
+  let h2 = seed | 0;
+  let h3 = seed | 0;
+  let h4 = seed | 0;
   for (let i = 0; i < blockUnits; i += 8) {
     h1 ^= mixK1(wordAt(text, i, units));
     h1 = (Math.imul(rotl(h1, 19) + h2, 5) + 0x561ccd1b) | 0;
@@ -89,6 +98,10 @@ export function writeHash64(text: string, out: Uint32Array, offset: number): voi
   h2 = (h2 + h1) | 0;
   out[offset] = h1 >>> 0;
   out[offset + 1] = h2 >>> 0;
+  if (words === 4) {
+    out[offset + 2] = (h3 + h1) >>> 0;
+    out[offset + 3] = (h4 + h1) >>> 0;
+  }
 }
 
 /** The 64-bit hash as 16 lowercase hex digits (h1 then h2, each little-endian as the reference prints bytes). */

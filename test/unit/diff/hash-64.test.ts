@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { formatHash64, writeHash64 } from '../../../src/diff/hash-64.ts';
+import { formatHash64, writeHash128, writeHash64 } from '../../../src/diff/hash-64.ts';
 
 // Expected values: the first 8 bytes of MurmurHash3_x86_128 (seed 0) over each string's UTF-16LE bytes,
 // as printed by the reference C implementation (Python `mmh3.hash_bytes(s.encode('utf-16-le'), 0,
@@ -54,5 +54,28 @@ describe('writeHash64 (MurmurHash3_x86_128, first 64 bits)', () => {
         expect(formatHash64(changed)).not.toBe(formatHash64(text));
       }),
     );
+  });
+});
+
+// Expected words: MurmurHash3_x86_128 of the UTF-16LE bytes with the seed, from the npm package
+// murmurhash3js-revisited 3.0.0 (`x86.hash128(Buffer.from(text, 'utf16le'), seed)`, read as four
+// big-endian 32-bit words), an implementation independent of ours.
+const SEEDED_VECTORS: readonly (readonly [string, number, readonly number[]])[] = [
+  ['abc', 0, [0x2b5b97a3, 0x20f75fb5, 0x5012c2b4, 0x5012c2b4]],
+  ['abc', 7, [0x929c4c23, 0xc22de19d, 0xfb0c64cd, 0xfb0c64cd]],
+  ['', 3, [0xe0d93642, 0xacf40e87, 0xacf40e87, 0xacf40e87]],
+  ['hello world', 19, [0x3616a978, 0x666c1a4a, 0xcfbbb139, 0x0537bebe]],
+  ['["Main Master Catalog","SKU-0000001"]', 0, [0x7f42c2a1, 0x855317e0, 0xad754e2d, 0x3c08fc1d]],
+  ['x'.repeat(37), 0x9e3779b9, [0x523f4843, 0x34c66544, 0x6536371f, 0xc51d3a27]],
+];
+
+describe('writeHash128 and seeded writeHash64', () => {
+  it.each(SEEDED_VECTORS)('matches an independent implementation for %j with seed %d', (text, seed, expected) => {
+    const out = new Uint32Array(4);
+    writeHash128(text, out, 0, seed);
+    expect([...out]).toEqual(expected);
+    const prefix = new Uint32Array(2);
+    writeHash64(text, prefix, 0, seed);
+    expect([...prefix]).toEqual(expected.slice(0, 2));
   });
 });
