@@ -1,13 +1,16 @@
 // The typed, streaming diff between Kibo's export and the ERP's transformed rows.
 //
-// Memory: per Kibo key the differ keeps the key string (in a Map, pointing at a row number) and one
-// 64-bit fingerprint per compared field in a shared typed array: 8 bytes per field, no per-row
-// object. A fingerprint of all zeros means "blank in Kibo". Two different normalized values share a
-// fingerprint with probability 2^-64 per comparison, far below any other failure of a run.
+// Memory: per key the differ keeps 37 bytes in flat typed arrays (key-table.ts: a 128-bit key hash
+// and a slot; here a 64-bit row hash, a bitmask of the fields Kibo has a value in, and flags), never a
+// string or an object per key. A row's hash is the XOR of its fields' 64-bit hashes (hash-cells.ts),
+// so a whole row compares in one step; only rows the ERP leaves fields out of (SKIP, blank), and rows
+// that changed, are compared field by field, from the per-field hashes the row store keeps on disk.
+// Two different normalized rows share a hash with probability 2^-64, far below any other failure.
 import { CLEAR, SKIP } from '../mapping/mapping-types.ts';
 import type { CellValue } from '../mapping/mapping-types.ts';
-import { writeHash64 } from './hash-64.ts';
-import { normalizeValue } from './normalize-value.ts';
+import { createCellHasher, VALUE_WORDS } from './hash-cells.ts';
+import { createKeyTable, growTypedArray } from './key-table.ts';
+import { createMemoryRowStore, type KiboRowStore } from './kibo-row-store.ts';
 import type { ComparableField } from './normalize-value.ts';
 
 export type DiffClass = 'added' | 'changed' | 'unchanged' | 'removed';
@@ -35,27 +38,71 @@ export interface KeyedDiffer {
   hasKiboKey(key: string): boolean;
   /** Fields the row CLEARs where Kibo has a value for this key (what addErp reported as clearedFields). */
   clearedFieldsOf(key: string, cells: readonly CellValue[]): string[];
+  /**
+   * For a second read of the ERP (a snapshot): true, once per key, when these cells are the very row
+   * addErp accepted for the key (same normalized values), so a duplicated key's other rows, or a row
+   * that changed since, are told apart from it.
+   */
+  claimAcceptedRow(key: string, cells: readonly CellValue[]): boolean;
   /** Kibo keys never given on the ERP side, in Kibo's order; call once all ERP rows are in. */
   finishRemoved(): Iterable<string>;
   /** `removed` counts Kibo keys not (yet) seen on the ERP side: final once all ERP rows are in. */
   readonly counts: Readonly<Record<DiffClass, number>>;
 }
 
-const WORDS_PER_FINGERPRINT = 2;
-const INITIAL_ROW_CAPACITY = 1024;
+export interface KeyedDifferOptions {
+  /** Where Kibo rows' keys and field hashes go; a run passes a file-backed store. */
+  readonly store?: KiboRowStore;
+}
 
-export function createKeyedDiffer(fields: readonly ComparableField[]): KeyedDiffer {
+const IN_KIBO = 1;
+const SEEN_ON_ERP = 2;
+const CLAIMED = 4;
+const UNCOVERED = 0;
+const GIVEN = 1;
+const CLEARED = 2;
+const NO_FIELDS: readonly string[] = Object.freeze([]);
+
+export function createKeyedDiffer(fields: readonly ComparableField[], options: KeyedDifferOptions = {}): KeyedDiffer {
+  const store = options.store ?? createMemoryRowStore();
   const fieldCount = fields.length;
-  const wordsPerRow = fieldCount * WORDS_PER_FINGERPRINT;
-  const rowByKey = new Map<string, number>();
-  // Keys of ERP rows that Kibo does not have: kept only so a duplicate ERP key is caught.
-  const addedKeys = new Set<string>();
-  let fingerprints = new Uint32Array(INITIAL_ROW_CAPACITY * wordsPerRow);
-  let seenOnErp = new Uint8Array(INITIAL_ROW_CAPACITY);
-  const erpFingerprint = new Uint32Array(WORDS_PER_FINGERPRINT);
-  const lastRawByField: (string | undefined)[] = fields.map(() => undefined);
-  const lastFingerprints = new Uint32Array(fieldCount * WORDS_PER_FINGERPRINT);
+  const maskWords = Math.max(1, Math.ceil(fieldCount / 32));
+  // Per row: Kibo's row hash until the ERP row arrives, then the accepted ERP row's identity hash.
+  let rowHashes = new Uint32Array(0);
+  let kiboMasks = new Uint32Array(0);
+  let flags = new Uint8Array(0);
+  const table = createKeyTable((capacity) => {
+    rowHashes = growTypedArray(rowHashes, capacity * VALUE_WORDS);
+    kiboMasks = growTypedArray(kiboMasks, capacity * maskWords);
+    flags = growTypedArray(flags, capacity);
+  });
+  const hasher = createCellHasher(fields);
+  const fieldHashes = new Uint32Array(fieldCount * VALUE_WORDS);
+  const storedHashes = new Uint32Array(fieldCount * VALUE_WORDS);
+  const coverage = new Uint8Array(fieldCount);
+  // [comparable high, low, identity high, low] of the last hashed ERP row.
+  const erpRowHash = new Uint32Array(4);
+  let kiboRows = 0;
+  let erpStarted = false;
+  let lastKey: string | undefined;
+  let lastRow = -1;
   const counts = { added: 0, changed: 0, unchanged: 0, matched: 0 };
+
+  /** Row of `key` or -1; the table's scratch keeps the key's hash for an insert that follows. */
+  function locate(key: string): number {
+    if (key !== lastKey) {
+      table.hashKey(key);
+      lastRow = table.findHashed();
+      lastKey = key;
+    }
+    return lastRow;
+  }
+
+  function insertLocated(key: string): number {
+    lastKey = key;
+    lastRow = table.insertHashed();
+    return lastRow;
+  }
 
   function assertCellCount(side: string, key: string, cellCount: number): void {
     if (cellCount !== fieldCount) {
@@ -66,148 +113,187 @@ export function createKeyedDiffer(fields: readonly ComparableField[]): KeyedDiff
     }
   }
 
-  function ensureCapacity(rows: number): void {
-    if (rows <= seenOnErp.length) return;
-    const nextRows = Math.max(rows, seenOnErp.length * 2);
-    const grownFingerprints = new Uint32Array(nextRows * wordsPerRow);
-    grownFingerprints.set(fingerprints);
-    fingerprints = grownFingerprints;
-    const grownSeen = new Uint8Array(nextRows);
-    grownSeen.set(seenOnErp);
-    seenOnErp = grownSeen;
-  }
-
   function addKibo(key: string, cells: readonly (string | undefined)[]): void {
-    if (counts.matched > 0 || addedKeys.size > 0) {
+    if (erpStarted) {
       throw new Error(`Diff: Kibo row ${JSON.stringify(key)} arrived after ERP rows; load the whole Kibo export first.`);
     }
-    if (rowByKey.has(key)) {
+    if (locate(key) !== -1) {
       throw new Error(
         `Diff: Kibo's export has key ${JSON.stringify(key)} twice; the sync's key must identify one Kibo record ` +
           `(check the mapping's key: against the resource's identity).`,
       );
     }
     assertCellCount('Kibo', key, cells.length);
-    const row = rowByKey.size;
-    ensureCapacity(row + 1);
-    rowByKey.set(key, row);
+    const row = insertLocated(key);
+    let high = 0;
+    let low = 0;
+    const maskAt = row * maskWords;
     for (let index = 0; index < fieldCount; index += 1) {
-      fingerprintCell(index, cells[index], fingerprints, (row * fieldCount + index) * WORDS_PER_FINGERPRINT);
+      const at = index * VALUE_WORDS;
+      if (!hasher.hashCell(index, cells[index], fieldHashes, at)) continue;
+      high ^= fieldHashes[at] as number;
+      low ^= fieldHashes[at + 1] as number;
+      kiboMasks[maskAt + (index >>> 5)] = ((kiboMasks[maskAt + (index >>> 5)] as number) | (1 << (index & 31))) >>> 0;
     }
+    rowHashes[row * VALUE_WORDS] = high;
+    rowHashes[row * VALUE_WORDS + 1] = low;
+    flags[row] = IN_KIBO;
+    store.append(key, fieldHashes);
+    kiboRows += 1;
   }
 
   /**
-   * Writes the cell's fingerprint (zeros for blank). Catalog columns repeat values row after row
-   * (booleans, brands, dates), so the last raw text per field is remembered with its fingerprint.
+   * Hashes an ERP row into fieldHashes/coverage/erpRowHash; true when every field is covered (a value
+   * or CLEAR), i.e. the row can be compared with Kibo's in one step.
    */
-  function fingerprintCell(index: number, raw: string | undefined, target: Uint32Array, offset: number): void {
-    const cacheOffset = index * WORDS_PER_FINGERPRINT;
-    if (raw !== lastRawByField[index] || raw === undefined) {
-      const normalized = normalizeValue(fields[index] as ComparableField, raw);
-      if (normalized === undefined) {
-        lastFingerprints[cacheOffset] = 0;
-        lastFingerprints[cacheOffset + 1] = 0;
+  function hashErpRow(cells: readonly CellValue[]): boolean {
+    let high = 0;
+    let low = 0;
+    let identityHigh = 0;
+    let identityLow = 0;
+    let allCovered = true;
+    for (let index = 0; index < fieldCount; index += 1) {
+      const at = index * VALUE_WORDS;
+      const cell = cells[index];
+      let markers: Uint32Array | undefined;
+      if (cell === CLEAR) {
+        coverage[index] = CLEARED;
+        fieldHashes[at] = 0;
+        fieldHashes[at + 1] = 0;
+        markers = hasher.clearMarkers;
+      } else if (cell !== SKIP && hasher.hashCell(index, cell, fieldHashes, at)) {
+        coverage[index] = GIVEN;
+        high ^= fieldHashes[at] as number;
+        low ^= fieldHashes[at + 1] as number;
+        identityHigh ^= fieldHashes[at] as number;
+        identityLow ^= fieldHashes[at + 1] as number;
+        continue;
       } else {
-        writeFingerprint(normalized, lastFingerprints, cacheOffset);
+        // SKIP, or a blank cell: written blank, which leaves Kibo's value alone.
+        coverage[index] = UNCOVERED;
+        fieldHashes[at] = 0;
+        fieldHashes[at + 1] = 0;
+        allCovered = false;
+        markers = hasher.absentMarkers;
       }
-      lastRawByField[index] = raw;
+      identityHigh ^= markers[at] as number;
+      identityLow ^= markers[at + 1] as number;
     }
-    target[offset] = lastFingerprints[cacheOffset] as number;
-    target[offset + 1] = lastFingerprints[cacheOffset + 1] as number;
+    erpRowHash[0] = high;
+    erpRowHash[1] = low;
+    erpRowHash[2] = identityHigh;
+    erpRowHash[3] = identityLow;
+    return allCovered;
   }
 
   function addErp(key: string, cells: readonly CellValue[]): DiffEntry {
     assertCellCount('ERP', key, cells.length);
-    const row = rowByKey.get(key);
-    if (row === undefined) return classifyAdded(key, cells);
-    if (seenOnErp[row] === 1) throw duplicateErpKeyError(key);
-    seenOnErp[row] = 1;
+    erpStarted = true;
+    const row = locate(key);
+    if (row === -1) return classifyAdded(key, cells);
+    if (((flags[row] as number) & SEEN_ON_ERP) !== 0) throw duplicateErpKeyError(key);
+    const allCovered = hashErpRow(cells);
+    const at = row * VALUE_WORDS;
+    let changed: boolean;
+    if (allCovered) {
+      changed = erpRowHash[0] !== rowHashes[at] || erpRowHash[1] !== rowHashes[at + 1];
+    } else {
+      store.readFieldHashes(row, storedHashes);
+      changed = listChangedFields().length > 0;
+    }
+    flags[row] = (flags[row] as number) | SEEN_ON_ERP;
+    rowHashes[at] = erpRowHash[2] as number;
+    rowHashes[at + 1] = erpRowHash[3] as number;
     counts.matched += 1;
-    const changedFields: string[] = [];
-    const clearedFields: string[] = [];
+    if (!changed) {
+      counts.unchanged += 1;
+      return { class: 'unchanged', key, changedFields: NO_FIELDS, clearedFields: NO_FIELDS };
+    }
+    counts.changed += 1;
+    if (allCovered) store.readFieldHashes(row, storedHashes);
+    return { class: 'changed', key, changedFields: listChangedFields(), clearedFields: listClearedFields(row, cells) };
+  }
+
+  /** Covered fields whose ERP hash differs from Kibo's stored one (CLEAR hashes as blank). */
+  function listChangedFields(): string[] {
+    const changed: string[] = [];
     for (let index = 0; index < fieldCount; index += 1) {
-      const cell = cells[index];
-      if (cell === SKIP || cell === undefined) continue;
-      const name = (fields[index] as ComparableField).name;
-      const offset = (row * fieldCount + index) * WORDS_PER_FINGERPRINT;
-      const kiboHasValue = fingerprints[offset] !== 0 || fingerprints[offset + 1] !== 0;
-      if (cell === CLEAR) {
-        if (kiboHasValue) {
-          changedFields.push(name);
-          clearedFields.push(name);
-        }
-        continue;
-      }
-      fingerprintCell(index, cell, erpFingerprint, 0);
-      // A blank ERP cell is written as a blank CSV cell, which leaves Kibo's value alone, like SKIP.
-      const erpIsBlank = erpFingerprint[0] === 0 && erpFingerprint[1] === 0;
-      if (!erpIsBlank && (erpFingerprint[0] !== fingerprints[offset] || erpFingerprint[1] !== fingerprints[offset + 1])) {
-        changedFields.push(name);
+      if (coverage[index] === UNCOVERED) continue;
+      const at = index * VALUE_WORDS;
+      if (fieldHashes[at] !== storedHashes[at] || fieldHashes[at + 1] !== storedHashes[at + 1]) {
+        changed.push((fields[index] as ComparableField).name);
       }
     }
-    const diffClass: DiffClass = changedFields.length > 0 ? 'changed' : 'unchanged';
-    counts[diffClass] += 1;
-    return { class: diffClass, key, changedFields, clearedFields };
+    return changed;
   }
 
-  function classifyAdded(key: string, cells: readonly CellValue[]): DiffEntry {
-    if (addedKeys.has(key)) throw duplicateErpKeyError(key);
-    addedKeys.add(key);
-    counts.added += 1;
-    const changedFields = fields
-      .filter((field, index) => {
-        const cell = cells[index];
-        return cell === CLEAR || (typeof cell === 'string' && normalizeValue(field, cell) !== undefined);
-      })
-      .map((field) => field.name);
-    return { class: 'added', key, changedFields, clearedFields: [] };
-  }
-
-  function clearedFieldsOf(key: string, cells: readonly CellValue[]): string[] {
-    const row = rowByKey.get(key);
-    if (row === undefined) return [];
+  function listClearedFields(row: number, cells: readonly CellValue[]): string[] {
     const cleared: string[] = [];
+    const maskAt = row * maskWords;
     for (let index = 0; index < fieldCount; index += 1) {
       if (cells[index] !== CLEAR) continue;
-      const offset = (row * fieldCount + index) * WORDS_PER_FINGERPRINT;
-      if (fingerprints[offset] !== 0 || fingerprints[offset + 1] !== 0) cleared.push((fields[index] as ComparableField).name);
+      if ((((kiboMasks[maskAt + (index >>> 5)] as number) >>> (index & 31)) & 1) === 1) {
+        cleared.push((fields[index] as ComparableField).name);
+      }
     }
     return cleared;
   }
 
-  function hasErpKey(key: string): boolean {
-    const row = rowByKey.get(key);
-    return row === undefined ? addedKeys.has(key) : seenOnErp[row] === 1;
+  function classifyAdded(key: string, cells: readonly CellValue[]): DiffEntry {
+    hashErpRow(cells);
+    const row = insertLocated(key);
+    flags[row] = SEEN_ON_ERP;
+    rowHashes[row * VALUE_WORDS] = erpRowHash[2] as number;
+    rowHashes[row * VALUE_WORDS + 1] = erpRowHash[3] as number;
+    counts.added += 1;
+    const changedFields: string[] = [];
+    for (let index = 0; index < fieldCount; index += 1) {
+      if (coverage[index] !== UNCOVERED) changedFields.push((fields[index] as ComparableField).name);
+    }
+    return { class: 'added', key, changedFields, clearedFields: NO_FIELDS };
+  }
+
+  function clearedFieldsOf(key: string, cells: readonly CellValue[]): string[] {
+    const row = locate(key);
+    if (row === -1 || ((flags[row] as number) & IN_KIBO) === 0) return [];
+    return listClearedFields(row, cells);
+  }
+
+  function claimAcceptedRow(key: string, cells: readonly CellValue[]): boolean {
+    const row = locate(key);
+    if (row === -1 || ((flags[row] as number) & (SEEN_ON_ERP | CLAIMED)) !== SEEN_ON_ERP) return false;
+    assertCellCount('ERP', key, cells.length);
+    hashErpRow(cells);
+    const at = row * VALUE_WORDS;
+    if (erpRowHash[2] !== rowHashes[at] || erpRowHash[3] !== rowHashes[at + 1]) return false;
+    flags[row] = (flags[row] as number) | CLAIMED;
+    return true;
   }
 
   function* finishRemoved(): Iterable<string> {
-    for (const [key, row] of rowByKey) {
-      if (seenOnErp[row] !== 1) yield key;
+    for (let row = 0; row < kiboRows; row += 1) {
+      if (((flags[row] as number) & SEEN_ON_ERP) === 0) yield store.readKey(row);
     }
   }
 
   return {
     addKibo,
     addErp,
-    hasErpKey,
-    hasKiboKey: (key: string) => rowByKey.has(key),
+    hasErpKey: (key) => {
+      const row = locate(key);
+      return row !== -1 && ((flags[row] as number) & SEEN_ON_ERP) !== 0;
+    },
+    hasKiboKey: (key) => {
+      const row = locate(key);
+      return row !== -1 && ((flags[row] as number) & IN_KIBO) !== 0;
+    },
     clearedFieldsOf,
+    claimAcceptedRow,
     finishRemoved,
     get counts(): Readonly<Record<DiffClass, number>> {
-      return {
-        added: counts.added,
-        changed: counts.changed,
-        unchanged: counts.unchanged,
-        removed: rowByKey.size - counts.matched,
-      };
+      return { added: counts.added, changed: counts.changed, unchanged: counts.unchanged, removed: kiboRows - counts.matched };
     },
   };
-}
-
-/** Fingerprint of a present value; all-zero is reserved for "blank", so a zero hash is nudged off it. */
-function writeFingerprint(normalized: string, target: Uint32Array, offset: number): void {
-  writeHash64(normalized, target, offset);
-  if (target[offset] === 0 && target[offset + 1] === 0) target[offset + 1] = 1;
 }
 
 function duplicateErpKeyError(key: string): Error {

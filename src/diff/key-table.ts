@@ -1,0 +1,96 @@
+// The differ's per-key state in flat typed arrays: no object, string or Map entry per key.
+//
+// A key is identified by its 128-bit MurmurHash3 (4 words). Two different keys share one with
+// probability about n²/2^129 for n keys (1e-27 at a million keys), far below any other failure of a
+// run, so the table never holds key strings; the Kibo side's keys are kept on disk by the row store
+// for the few places that need them (removed keys). Open addressing with linear probing over slots
+// that point at rows; rows are appended in arrival order (Kibo's export order first).
+import { writeHash128 } from './hash-64.ts';
+
+export const KEY_WORDS = 4;
+const KEY_HASH_SEED = 0x4b1b0;
+const EMPTY_SLOT = -1;
+const INITIAL_ROWS = 1024;
+
+export interface KeyTable {
+  /** Hashes `key` into the table's scratch words; the next find/insert uses them. */
+  hashKey(key: string): void;
+  /** Row of the hashed key, or -1. */
+  findHashed(): number;
+  /** Appends a row for the hashed key (the caller checked it is absent); returns its number. */
+  insertHashed(): number;
+  readonly rowCount: number;
+  /** Capacity in rows: per-row arrays kept beside the table grow with it (see onGrow). */
+  readonly capacity: number;
+}
+
+/** `onGrow(capacity)` lets the owner grow its own per-row arrays in step with the table. */
+export function createKeyTable(onGrow: (capacity: number) => void): KeyTable {
+  let capacity = INITIAL_ROWS;
+  let keyWords = new Uint32Array(capacity * KEY_WORDS);
+  let slots = new Int32Array(capacity * 2).fill(EMPTY_SLOT);
+  let slotMask = slots.length - 1;
+  let rowCount = 0;
+  const scratch = new Uint32Array(KEY_WORDS);
+
+  function findHashed(): number {
+    const k0 = scratch[0] as number;
+    const k1 = scratch[1] as number;
+    const k2 = scratch[2] as number;
+    const k3 = scratch[3] as number;
+    for (let slot = k0 & slotMask; ; slot = (slot + 1) & slotMask) {
+      const row = slots[slot] as number;
+      if (row === EMPTY_SLOT) return -1;
+      const at = row * KEY_WORDS;
+      if (keyWords[at] === k0 && keyWords[at + 1] === k1 && keyWords[at + 2] === k2 && keyWords[at + 3] === k3) return row;
+    }
+  }
+
+  function placeInSlots(row: number): void {
+    let slot = (keyWords[row * KEY_WORDS] as number) & slotMask;
+    while (slots[slot] !== EMPTY_SLOT) slot = (slot + 1) & slotMask;
+    slots[slot] = row;
+  }
+
+  function grow(): void {
+    capacity *= 2;
+    const grownWords = new Uint32Array(capacity * KEY_WORDS);
+    grownWords.set(keyWords);
+    keyWords = grownWords;
+    // Slots stay at most half full so probes stay short.
+    slots = new Int32Array(capacity * 2).fill(EMPTY_SLOT);
+    slotMask = slots.length - 1;
+    for (let row = 0; row < rowCount; row += 1) placeInSlots(row);
+    onGrow(capacity);
+  }
+
+  function insertHashed(): number {
+    if (rowCount === capacity) grow();
+    const row = rowCount;
+    keyWords.set(scratch, row * KEY_WORDS);
+    rowCount += 1;
+    placeInSlots(row);
+    return row;
+  }
+
+  onGrow(capacity);
+  return {
+    hashKey: (key) => writeHash128(key, scratch, 0, KEY_HASH_SEED),
+    findHashed,
+    insertHashed,
+    get rowCount() {
+      return rowCount;
+    },
+    get capacity() {
+      return capacity;
+    },
+  };
+}
+
+/** A copy of `array` with room for `length` elements (typed arrays cannot grow in place). */
+export function growTypedArray<T extends Uint32Array | Uint8Array>(array: T, length: number): T {
+  if (array.length >= length) return array;
+  const grown = new (array.constructor as new (length: number) => T)(length);
+  grown.set(array);
+  return grown;
+}

@@ -1,0 +1,90 @@
+// The differ's row store on disk: per Kibo row, its field hashes then its key (UTF-8), appended in
+// 1 MiB writes; only an offset per row (8 bytes) stays in memory. A 1M-row, 19-field export makes a
+// ~190 MB file that lives in the page cache, not in the process, and is deleted when the run's diff
+// is done. Reads are positional and synchronous because the differ classifies rows synchronously;
+// they happen only for changed rows, rows the ERP leaves fields out of, and removed keys.
+import { closeSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
+import type { KiboRowStore } from '../diff/kibo-row-store.ts';
+
+const WRITE_BUFFER_BYTES = 1 << 20;
+const MAX_UTF8_BYTES_PER_UTF16_UNIT = 3;
+
+export interface SpillRowStore extends KiboRowStore {
+  /** Closes and deletes the file; safe to call twice. */
+  close(): void;
+}
+
+export function openSpillRowStore(filePath: string): SpillRowStore {
+  const fd = openSync(filePath, 'w+');
+  let buffer = Buffer.allocUnsafe(WRITE_BUFFER_BYTES);
+  let buffered = 0;
+  let flushedBytes = 0;
+  let offsets = new Float64Array(1024);
+  let rows = 0;
+  let hashBytes = -1;
+  let scratch = new Uint8Array(256);
+  let closed = false;
+
+  function flush(): void {
+    let written = 0;
+    while (written < buffered) written += writeSync(fd, buffer, written, buffered - written, flushedBytes + written);
+    flushedBytes += buffered;
+    buffered = 0;
+  }
+
+  function append(key: string, fieldHashes: Uint32Array): void {
+    if (hashBytes === -1) hashBytes = fieldHashes.byteLength;
+    const room = hashBytes + key.length * MAX_UTF8_BYTES_PER_UTF16_UNIT;
+    if (buffered + room > buffer.length) {
+      flush();
+      if (room > buffer.length) buffer = Buffer.allocUnsafe(room * 2);
+    }
+    if (rows === offsets.length) {
+      const grown = new Float64Array(offsets.length * 2);
+      grown.set(offsets);
+      offsets = grown;
+    }
+    offsets[rows] = flushedBytes + buffered;
+    buffer.set(new Uint8Array(fieldHashes.buffer, fieldHashes.byteOffset, hashBytes), buffered);
+    buffered += hashBytes;
+    buffered += buffer.write(key, buffered, 'utf8');
+    rows += 1;
+  }
+
+  /** Reads `length` bytes of row `row`'s record (from its start) into scratch. */
+  function readRecord(row: number, length?: number): number {
+    if (!Number.isInteger(row) || row < 0 || row >= rows) {
+      throw new RangeError(`row store ${filePath}: row ${row} does not exist (${rows} rows stored)`);
+    }
+    if (buffered > 0) flush();
+    const start = offsets[row] as number;
+    const end = row + 1 < rows ? (offsets[row + 1] as number) : flushedBytes;
+    const wanted = length ?? end - start;
+    if (wanted > scratch.length) scratch = new Uint8Array(wanted * 2);
+    let read = 0;
+    while (read < wanted) {
+      const got = readSync(fd, scratch, read, wanted - read, start + read);
+      if (got === 0) throw new Error(`row store ${filePath} ends early at row ${row}; the file was changed while the run used it`);
+      read += got;
+    }
+    return wanted;
+  }
+
+  return {
+    append,
+    readFieldHashes(row, out) {
+      readRecord(row, hashBytes);
+      out.set(new Uint32Array(scratch.buffer, 0, hashBytes / Uint32Array.BYTES_PER_ELEMENT));
+    },
+    readKey(row) {
+      const length = readRecord(row);
+      return Buffer.from(scratch.buffer, hashBytes, length - hashBytes).toString('utf8');
+    },
+    close() {
+      if (closed) return;
+      closed = true;
+      closeSync(fd);
+      rmSync(filePath, { force: true });
+    },
+  };
+}
