@@ -3,7 +3,33 @@
 // message: a log row is evidence of a rejected record and must never be dropped.
 import { parseKiboCsvText, type CsvRecord } from '../csv/kibo-csv-reader.ts';
 import { formatKiboCsvRecord } from '../csv/kibo-csv-writer.ts';
-import { readZipEntries, readStreamToBuffer, type ZipLimits } from './kibo-zip.ts';
+import { DEFAULT_ZIP_LIMITS, readZipEntries, readStreamToBuffer, type ZipLimits } from './kibo-zip.ts';
+
+/**
+ * A log holds one line per rejected record (~100-200 bytes). 32 MiB of text is ~200k rejected rows:
+ * twice Kibo's recommended batch of 100k records rejected whole. Beyond that the import failed
+ * wholesale and the job's status says so; reading such a log would cost several times its size in row
+ * objects (more than the engine's memory budget), so it is refused with a clear error instead.
+ */
+export const MAX_IMPORT_LOG_UNCOMPRESSED_BYTES = 32 * 1024 ** 2;
+/** The zipped log is smaller than its text; a stored (uncompressed) zip still fits. */
+export const MAX_IMPORT_LOG_DOWNLOAD_BYTES = MAX_IMPORT_LOG_UNCOMPRESSED_BYTES + 1024 ** 2;
+/** One CSV per imported resource (Kibo's largest import, customers, has 9). */
+export const MAX_IMPORT_LOG_ENTRIES = 50;
+
+export const IMPORT_LOG_ZIP_LIMITS: ZipLimits = Object.freeze({
+  ...DEFAULT_ZIP_LIMITS,
+  maxEntries: MAX_IMPORT_LOG_ENTRIES,
+  maxEntryBytes: MAX_IMPORT_LOG_UNCOMPRESSED_BYTES,
+  maxTotalBytes: MAX_IMPORT_LOG_UNCOMPRESSED_BYTES,
+});
+
+export interface ParseImportLogOptions {
+  /** Defaults to IMPORT_LOG_ZIP_LIMITS. */
+  readonly limits?: Partial<ZipLimits>;
+  /** Names the log in errors (job and file id). */
+  readonly source?: string;
+}
 
 export interface ImportLogRow {
   readonly resource: string;
@@ -27,15 +53,33 @@ const HEADER_ALIASES: Readonly<Record<LogColumn, readonly string[]>> = {
 
 const ZIP_SIGNATURES: readonly string[] = ['PK\u0003\u0004', 'PK\u0005\u0006'];
 
-export async function parseImportLog(bytes: Buffer, limits: Partial<ZipLimits> = {}): Promise<ImportLogRow[]> {
-  const signature = bytes.subarray(0, 4).toString('latin1');
-  if (!ZIP_SIGNATURES.includes(signature)) return parseImportLogCsv(bytes.toString('utf8'), 'import log');
-  const rows: ImportLogRow[] = [];
-  for await (const entry of readZipEntries(bytes, limits)) {
-    const text = (await readStreamToBuffer(entry.stream)).toString('utf8');
-    rows.push(...(await parseImportLogCsv(text, `import log ${entry.name}`)));
+/** A zipped or plain CSV log; refused (with `source` and the limit named) when over the log's limits. */
+export async function parseImportLog(bytes: Buffer, options: ParseImportLogOptions = {}): Promise<ImportLogRow[]> {
+  const limits: ZipLimits = { ...IMPORT_LOG_ZIP_LIMITS, ...options.limits };
+  const source = options.source ?? "Kibo's import log";
+  try {
+    const signature = bytes.subarray(0, 4).toString('latin1');
+    if (!ZIP_SIGNATURES.includes(signature)) {
+      if (bytes.length > limits.maxTotalBytes) {
+        throw new Error(`it is a plain file of ${bytes.length} bytes, more than the limit of ${limits.maxTotalBytes} (maxTotalBytes)`);
+      }
+      return await parseImportLogCsv(bytes.toString('utf8'), 'import log');
+    }
+    const rows: ImportLogRow[] = [];
+    for await (const entry of readZipEntries(bytes, limits)) {
+      const text = (await readStreamToBuffer(entry.stream)).toString('utf8');
+      rows.push(...(await parseImportLogCsv(text, `import log ${entry.name}`)));
+    }
+    return rows;
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new Error(
+      `${source} was refused: ${reason}. Import logs are read within their own limits (IMPORT_LOG_ZIP_LIMITS); ` +
+        'a log this large or malformed means the import went wrong wholesale: open the import job in Kibo, ' +
+        'fix the cause in the ERP data or the mapping, and run again.',
+      { cause: error },
+    );
   }
-  return rows;
 }
 
 export async function parseImportLogCsv(text: string, source: string): Promise<ImportLogRow[]> {

@@ -7,7 +7,9 @@ import type { ExportJob, ImportJob } from '@kibocommerce/rest-sdk/clients/Import
 import type { Clock } from '../support/clock.ts';
 import { KiboApiError } from '../support/errors.ts';
 import type { Logger } from '../support/logger.ts';
-import { createKiboFetch, type RetryInfo } from './kibo-fetch.ts';
+import { rm } from 'node:fs/promises';
+import { createKiboFetch, withBodyConsumer, type BodyConsumer, type RetryInfo } from './kibo-fetch.ts';
+import { DownloadTooLargeError, MAX_BUFFERED_DOWNLOAD_BYTES, readCappedBodyToBuffer, readCappedBodyToFile } from './read-capped-body.ts';
 import { createEmulatorRoutingFetch } from './route-to-emulator.ts';
 import { createAccessTokenRefresher } from './sdk-auth-cache.ts';
 import {
@@ -62,12 +64,28 @@ export interface ListJobsOptions {
   filter?: string;
 }
 
+export interface DownloadOptions {
+  /** Past this many bytes the download fails with a DownloadTooLargeError (never retried). */
+  readonly maxBytes?: number;
+}
+
+export interface DownloadedFile {
+  readonly path: string;
+  readonly bytes: number;
+}
+
 export interface KiboClient {
   uploadFile(fileName: string, zip: Buffer): Promise<DropLocation>;
   getFile(id: string): Promise<DropLocation>;
-  downloadFile(id: string): Promise<Buffer>;
+  /** Into memory, for small files (logs): capped at MAX_BUFFERED_DOWNLOAD_BYTES unless told otherwise. */
+  downloadFile(id: string, options?: DownloadOptions): Promise<Buffer>;
+  /**
+   * Streams the file into `destination` (replacing it; a retried attempt starts it over). On failure
+   * the partial file is removed and a DownloadTooLargeError is thrown as is, other failures as KiboApiError.
+   */
+  downloadFileTo(id: string, destination: string, options: Required<DownloadOptions>): Promise<DownloadedFile>;
   createPublicLink(id: string, hourDuration?: number): Promise<string>;
-  fetchPublicLink(url: string): Promise<Buffer>;
+  fetchPublicLink(url: string, options?: DownloadOptions): Promise<Buffer>;
   createImportJob(job: ImportJobRequest): Promise<KiboJob>;
   getImportJob(id: string): Promise<KiboJob>;
   listImportJobs(options?: ListJobsOptions): Promise<KiboJob[]>;
@@ -147,15 +165,30 @@ function buildClient({ files, imports, exports }: SdkApis, kiboFetch: FetchLike,
         return parseWireValue(dropLocationSchema, answer, 'upload file');
       }),
     getFile: (id) => callKibo('get file', id, async () => parseWireValue(dropLocationSchema, await files.get({ id }), 'get file')),
-    downloadFile: (id) =>
-      callKibo('download file', id, async () => {
-        // download() drops the body; downloadRaw() keeps the Response.
-        const answer = await files.downloadRaw({ id });
-        return Buffer.from(await answer.raw.arrayBuffer());
-      }),
+    downloadFile: async (id, options = {}) => {
+      let body: Buffer = Buffer.alloc(0);
+      const consume: BodyConsumer = async (response) => {
+        body = await readCappedBodyToBuffer(response, options.maxBytes ?? MAX_BUFFERED_DOWNLOAD_BYTES);
+      };
+      await downloadThroughSdk(callKibo, files, id, consume);
+      return body;
+    },
+    downloadFileTo: async (id, destination, options) => {
+      let bytes = 0;
+      const consume: BodyConsumer = async (response) => {
+        bytes = await readCappedBodyToFile(response, destination, options.maxBytes);
+      };
+      try {
+        await downloadThroughSdk(callKibo, files, id, consume);
+      } catch (error) {
+        await rm(destination, { force: true }); // a partial or refused file is no evidence of anything
+        throw error;
+      }
+      return { path: destination, bytes };
+    },
     createPublicLink: (id, hourDuration = DEFAULT_PUBLIC_LINK_HOURS) =>
       callKibo('create public link for file', id, async () => decodePublicLink(await files.getPublicLink({ id, hourDuration }))),
-    fetchPublicLink: (url) => fetchPublicLink(callKibo, kiboFetch, url),
+    fetchPublicLink: (url, options = {}) => fetchPublicLink(callKibo, kiboFetch, url, options.maxBytes ?? MAX_BUFFERED_DOWNLOAD_BYTES),
     createImportJob: (job) =>
       callKibo('create import job', `"${job.name}"`, async () =>
         parseJob('create import job', await imports.create({ importJob: toSdkImportJob(job) })),
@@ -237,11 +270,40 @@ export function decodePublicLink(answer: string): string {
 
 type CallKibo = <T>(operation: string, subject: string, call: () => Promise<T>) => Promise<T>;
 
-async function fetchPublicLink(callKibo: CallKibo, kiboFetch: FetchLike, url: string): Promise<Buffer> {
+/**
+ * download() drops the body; downloadRaw() passes our init override through to kiboFetch, which hands
+ * the 2xx body to `consume` inside the attempt (timer and retries as for any GET). A body over its cap
+ * surfaces as the DownloadTooLargeError itself, which names the cap; the caller adds what it was reading.
+ */
+async function downloadThroughSdk(callKibo: CallKibo, files: FilesApi, id: string, consume: BodyConsumer): Promise<void> {
+  try {
+    await callKibo('download file', id, () => files.downloadRaw({ id }, withBodyConsumer(consume)));
+  } catch (error) {
+    throw findCause(error, DownloadTooLargeError) ?? error;
+  }
+}
+
+function findCause<T extends Error>(error: unknown, type: new (...args: never[]) => T): T | undefined {
+  for (let current: unknown = error, depth = 0; current instanceof Error && depth < 5; current = current.cause, depth += 1) {
+    if (current instanceof type) return current;
+  }
+  return undefined;
+}
+
+async function fetchPublicLink(callKibo: CallKibo, kiboFetch: FetchLike, url: string, maxBytes: number): Promise<Buffer> {
   const shown = withoutQuery(url); // the query is a signature: keep it out of messages
   const operation = `fetch public link ${shown}`;
+  let body: Buffer = Buffer.alloc(0);
+  const consume: BodyConsumer = async (response) => {
+    body = await readCappedBodyToBuffer(response, maxBytes);
+  };
   // Plain GET, no Kibo headers: the link is presigned. Still timed out and retried by kiboFetch.
-  const response = await callKibo('fetch public link', shown, () => kiboFetch(url));
+  let response: Response;
+  try {
+    response = await callKibo('fetch public link', shown, () => kiboFetch(url, withBodyConsumer(consume)));
+  } catch (error) {
+    throw findCause(error, DownloadTooLargeError) ?? error;
+  }
   if (!response.ok) {
     throw new KiboApiError(
       `Kibo ${operation} failed with HTTP ${response.status}; the link may have expired: create a new one`,
@@ -249,7 +311,7 @@ async function fetchPublicLink(callKibo: CallKibo, kiboFetch: FetchLike, url: st
       operation,
     );
   }
-  return Buffer.from(await response.arrayBuffer());
+  return body;
 }
 
 function withoutQuery(url: string): string {

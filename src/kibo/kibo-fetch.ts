@@ -12,8 +12,13 @@
 // ResponseError carrying the status, and the client maps that to a KiboApiError with the operation name
 // (which only the client knows). Network failures and timeouts after the last attempt throw a
 // KiboApiError (status undefined) naming the method, URL path and attempts.
+//
+// Bodies: every answer is read inside its attempt (under the timer, see attemptOnce) and buffered, except
+// a 2xx answer to a request that carries a body consumer (withBodyConsumer): that body goes to the
+// consumer instead, still inside the attempt, so a file streams to disk with the same timeout and retries.
 import type { Clock } from '../support/clock.ts';
 import { KiboApiError } from '../support/errors.ts';
+import { DownloadTooLargeError } from './read-capped-body.ts';
 import type { FetchLike } from './wire-types.ts';
 
 export const DEFAULT_REQUEST_TIMEOUT_MS = 60_000;
@@ -98,6 +103,31 @@ interface RequestShape {
 
 type AttemptOutcome = { readonly response: Response } | { readonly error: unknown; readonly timedOut: boolean };
 
+/**
+ * Reads a 2xx body instead of the fetch buffering it. Called once per attempt that got a 2xx: it must
+ * start over each time (a retried download replaces the partial file, never appends to it).
+ */
+export type BodyConsumer = (response: Response) => Promise<void>;
+
+const BODY_CONSUMER = Symbol('kibo-sync body consumer');
+
+type InitWithConsumer = RequestInit & { readonly [BODY_CONSUMER]?: BodyConsumer };
+
+/** An init (or SDK init override: the SDK spreads it into the init it hands its fetch) carrying a consumer. */
+export function withBodyConsumer(consume: BodyConsumer, init: RequestInit = {}): RequestInit {
+  const withConsumer: InitWithConsumer = { ...init, [BODY_CONSUMER]: consume };
+  return withConsumer;
+}
+
+function bodyConsumerOf(init: RequestInit): BodyConsumer | undefined {
+  return (init as InitWithConsumer)[BODY_CONSUMER];
+}
+
+/** A consumer's failure that another attempt cannot fix. */
+function isPermanentBodyError(error: unknown): boolean {
+  return error instanceof DownloadTooLargeError;
+}
+
 export function createKiboFetch(options: KiboFetchOptions): FetchLike {
   const baseFetch = options.baseFetch ?? fetch;
   const policy: RetryPolicy = {
@@ -117,6 +147,7 @@ export function createKiboFetch(options: KiboFetchOptions): FetchLike {
       const outcome = await attemptOnce(baseFetch, current, policy);
       if (request.callerSignal?.aborted) throw request.callerSignal.reason;
       if ('error' in outcome) {
+        if (isPermanentBodyError(outcome.error)) throw outcome.error;
         const reason: RetryReason = outcome.timedOut ? 'timeout' : 'network-error';
         if (!isRepeatable(request) || attempt >= policy.maxAttempts) {
           throw failedRequestError(request, policy, attempt, outcome);
@@ -174,7 +205,10 @@ async function attemptOnce(baseFetch: FetchLike, request: RequestShape, policy: 
     const response = await baseFetch(input, { ...request.init, signal: controller.signal });
     // The body is read while the timer runs: a server that sends headers and then stalls must not hang a
     // poll (and with it the job deadline, the sync's lock and shutdown) forever.
-    return { response: await bufferResponse(response) };
+    const consume = bodyConsumerOf(request.init);
+    if (consume === undefined || response.status < 200 || response.status >= 300) return { response: await bufferResponse(response) };
+    await consume(response);
+    return { response: new Response(null, { status: response.status, statusText: response.statusText, headers: response.headers }) };
   } catch (error) {
     return { error, timedOut };
   } finally {

@@ -3,9 +3,10 @@
 // can persist the job id before polling; the pieces it needs are here (waitForJob, readImportJobLog).
 import type { Clock } from '../support/clock.ts';
 import { KiboApiError } from '../support/errors.ts';
-import { parseImportLog, type ImportLogRow } from './import-log.ts';
-import type { KiboClient } from './kibo-client.ts';
+import { MAX_IMPORT_LOG_DOWNLOAD_BYTES, parseImportLog, type ImportLogRow } from './import-log.ts';
+import type { DownloadedFile, KiboClient } from './kibo-client.ts';
 import { assertReadableZip } from './kibo-zip.ts';
+import { DownloadTooLargeError } from './read-capped-body.ts';
 import type { DropLocation, ExportJobRequest, JobKind, KiboJob } from './wire-types.ts';
 
 export const DEFAULT_POLL_INTERVAL_MS = 2_000;
@@ -15,6 +16,11 @@ export const DEFAULT_JOB_DEADLINE_MS = 2 * 60 * 60 * 1000;
 export const DEFAULT_EXPORT_FILES_TIMEOUT_MS = 60_000;
 export const DEFAULT_EXPORT_FILES_POLL_MS = 1_000;
 const POLL_BACKOFF_FACTOR = 1.5;
+/**
+ * An export of 5M rows zips to ~0.5 GB: four times that is no catalog we expect, more likely a wrong
+ * export (all fields, another resource) that would fill the run directory's disk.
+ */
+export const MAX_EXPORT_DOWNLOAD_BYTES = 2 * 1024 ** 3;
 
 /** Kibo publishes no status enum; the seed shows `errored` and speaks of `Failed`. */
 const ERROR_STATUSES: ReadonlySet<string> = new Set(['errored', 'failed', 'error']);
@@ -173,14 +179,25 @@ export function findLogFile(job: KiboJob): DropLocation | undefined {
 }
 
 export interface RunExportOptions extends WaitForJobOptions {
+  /** The file the export zip is written to (replaced if it exists). */
+  readonly destination: string;
   readonly exportFilesTimeoutMs?: number;
   readonly exportFilesPollMs?: number;
+  /** Defaults to MAX_EXPORT_DOWNLOAD_BYTES. */
+  readonly maxDownloadBytes?: number;
   /** Called as soon as Kibo accepted the job (to log or persist its id). */
   readonly onJobCreated?: (job: KiboJob) => void;
 }
 
-/** Create → wait → wait for the file → download → check it is a zip. Returns the zip bytes. */
-export async function runExport(client: KiboClient, request: ExportJobRequest, options: RunExportOptions): Promise<Buffer> {
+export interface ExportedFile extends DownloadedFile {
+  readonly job: KiboJob;
+}
+
+/**
+ * Create → wait → wait for the file → download it to `destination` → check it is a zip. Returns where
+ * it is: the zip is read from disk, one entry at a time, never held whole in memory.
+ */
+export async function runExport(client: KiboClient, request: ExportJobRequest, options: RunExportOptions): Promise<ExportedFile> {
   const created = await client.createExportJob(request);
   options.onJobCreated?.(created);
   const { job, state } = await waitForJob(client, 'export', created.id, options);
@@ -192,14 +209,43 @@ export async function runExport(client: KiboClient, request: ExportJobRequest, o
     signal: options.signal,
   });
   const file = findExportFile(withFiles) as DropLocation; // waitForExportFiles returned only once it exists
-  const zip = await client.downloadFile(file.id);
-  await assertReadableZip(zip, `Kibo export job ${job.id} file ${file.fileName ?? file.id}`);
-  return zip;
+  const what = `Kibo export job ${job.id} file ${file.fileName ?? file.id} (id ${file.id})`;
+  const maxBytes = options.maxDownloadBytes ?? MAX_EXPORT_DOWNLOAD_BYTES;
+  let downloaded: DownloadedFile;
+  try {
+    downloaded = await client.downloadFileTo(file.id, options.destination, { maxBytes });
+  } catch (error) {
+    if (!(error instanceof DownloadTooLargeError)) throw error;
+    throw new Error(
+      `${what} is larger than the export download cap of ${maxBytes} bytes (MAX_EXPORT_DOWNLOAD_BYTES): ${error.message}. ` +
+        'Nothing was kept. Check in Kibo that the export holds only this sync\'s resource and fields; if the catalog ' +
+        'really is this large, raise MAX_EXPORT_DOWNLOAD_BYTES (src/kibo/kibo-jobs.ts) or split the sync.',
+      { cause: error },
+    );
+  }
+  await assertReadableZip(downloaded, what);
+  return { ...downloaded, job: withFiles };
 }
 
-/** The job's log rows, or an empty list when the job has no log file. */
+/**
+ * The job's log rows, or an empty list when the job has no log file. The log is downloaded into memory
+ * under its own cap and read with the import log's own zip limits (see import-log.ts).
+ */
 export async function readImportJobLog(client: Pick<KiboClient, 'downloadFile'>, job: KiboJob): Promise<ImportLogRow[]> {
   const log = findLogFile(job);
   if (log === undefined) return [];
-  return parseImportLog(await client.downloadFile(log.id));
+  const what = `Kibo import job ${job.id} log ${log.fileName ?? log.id} (id ${log.id})`;
+  let bytes: Buffer;
+  try {
+    bytes = await client.downloadFile(log.id, { maxBytes: MAX_IMPORT_LOG_DOWNLOAD_BYTES });
+  } catch (error) {
+    if (!(error instanceof DownloadTooLargeError)) throw error;
+    throw new Error(
+      `${what} is larger than the import log download cap of ${MAX_IMPORT_LOG_DOWNLOAD_BYTES} bytes ` +
+        `(MAX_IMPORT_LOG_DOWNLOAD_BYTES): ${error.message}. A log this large means nearly every row was rejected: ` +
+        'open the job in Kibo, fix the cause in the ERP data or the mapping, and run again.',
+      { cause: error },
+    );
+  }
+  return parseImportLog(bytes, { source: what });
 }

@@ -32,6 +32,9 @@ export const DEFAULT_ZIP_LIMITS: ZipLimits = Object.freeze({
   ratioMinBytes: COMPRESSION_RATIO_MIN_BYTES,
 });
 
+/** Zip bytes in memory, or a zip file on disk (read through its central directory, one entry at a time). */
+export type ZipSource = Buffer | { readonly path: string };
+
 export interface ZipInputEntry {
   readonly name: string;
   readonly content: Buffer | string | Readable;
@@ -64,7 +67,7 @@ export async function writeZip(entries: readonly ZipInputEntry[], options: { dat
 }
 
 /** Yields each file entry with a size-checked stream; directories are skipped. */
-export async function* readZipEntries(zip: Buffer, limits: Partial<ZipLimits> = {}): AsyncGenerator<ZipEntry> {
+export async function* readZipEntries(zip: ZipSource, limits: Partial<ZipLimits> = {}): AsyncGenerator<ZipEntry> {
   const resolved: ZipLimits = { ...DEFAULT_ZIP_LIMITS, ...limits };
   const zipfile = await openZip(zip);
   const budget = { totalBytes: 0, entries: 0 };
@@ -95,14 +98,14 @@ export async function* readZipEntries(zip: Buffer, limits: Partial<ZipLimits> = 
 }
 
 /** Every entry as a Buffer, names as written. */
-export async function readZipToBuffers(zip: Buffer, limits: Partial<ZipLimits> = {}): Promise<Map<string, Buffer>> {
+export async function readZipToBuffers(zip: ZipSource, limits: Partial<ZipLimits> = {}): Promise<Map<string, Buffer>> {
   const result = new Map<string, Buffer>();
   for await (const entry of readZipEntries(zip, limits)) result.set(entry.name, await readStreamToBuffer(entry.stream));
   return result;
 }
 
 /** The entry whose name equals `name` ignoring case (Kibo writes `products.csv`, people `Products.csv`). */
-export async function findZipEntry(zip: Buffer, name: string, limits: Partial<ZipLimits> = {}): Promise<Buffer | undefined> {
+export async function findZipEntry(zip: ZipSource, name: string, limits: Partial<ZipLimits> = {}): Promise<Buffer | undefined> {
   const wanted = name.toLowerCase();
   for await (const entry of readZipEntries(zip, limits)) {
     if (entry.name.toLowerCase() === wanted) return readStreamToBuffer(entry.stream);
@@ -117,7 +120,7 @@ export async function readStreamToBuffer(stream: Readable): Promise<Buffer> {
 }
 
 /** Opens the central directory only: a cheap check that bytes are a zip, with `what` named in the error. */
-export async function assertReadableZip(zip: Buffer, what: string): Promise<void> {
+export async function assertReadableZip(zip: ZipSource, what: string): Promise<void> {
   try {
     (await openZip(zip)).close();
   } catch (error) {
@@ -142,13 +145,16 @@ export function assertSafeEntryName(name: string): void {
   }
 }
 
-async function openZip(zip: Buffer): Promise<ZipFile> {
+async function openZip(zip: ZipSource): Promise<ZipFile> {
+  // strictFileNames: keep backslashes as written so they are refused, not silently turned into "/".
+  // From a file, only the central directory and the entry being inflated are in memory; we close it ourselves.
+  const options = { lazyEntries: true, validateEntrySizes: true, strictFileNames: true, autoClose: false };
   try {
-    // strictFileNames: keep backslashes as written so they are refused, not silently turned into "/".
-    return await yauzl.fromBufferPromise(zip, { lazyEntries: true, validateEntrySizes: true, strictFileNames: true });
+    return Buffer.isBuffer(zip) ? await yauzl.fromBufferPromise(zip, options) : await yauzl.openPromise(zip.path, options);
   } catch (error) {
     const reason = (error instanceof Error ? error.message : String(error)).replace(/\.+$/, '');
-    throw new Error(`Not a readable zip (${zip.length} bytes): ${reason}. Kibo import/export files must be zip archives.`, {
+    const what = Buffer.isBuffer(zip) ? `${zip.length} bytes` : zip.path;
+    throw new Error(`Not a readable zip (${what}): ${reason}. Kibo import/export files must be zip archives.`, {
       cause: error,
     });
   }

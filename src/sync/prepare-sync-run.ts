@@ -6,6 +6,7 @@ import { createKeyedDiffer, type KeyedDiffer } from '../diff/compute-diff.ts';
 import { computePlan, type Plan } from '../diff/compute-plan.ts';
 import { describeSourceColumns, buildSourceSql } from '../erp/read-erp-rows.ts';
 import { runExport } from '../kibo/kibo-jobs.ts';
+import type { ZipSource } from '../kibo/kibo-zip.ts';
 import { KIBO_JOB_FORMAT, type ContextOverride } from '../kibo/wire-types.ts';
 import { assertSourceColumns, formatMappingProblems, type SyncMapping } from '../mapping/index.ts';
 import { findLastGoodRun, findOwnedKeys, findPlan, recordKiboJob, savePlan, approvePlan, consumeApproval } from '../state/index.ts';
@@ -75,7 +76,7 @@ interface SnapshotInput {
   readonly differ: KeyedDiffer;
   readonly encodeRowKey: KeyEncoder;
   readonly erp: ErpSideOutcome;
-  readonly zip: Buffer;
+  readonly zip: ZipSource;
   readonly removedKeys: readonly string[];
   readonly plan: Plan;
 }
@@ -126,7 +127,8 @@ export function toContextOverride(mapping: SyncMapping): ContextOverride | undef
   };
 }
 
-async function exportKiboSide(context: RunContext): Promise<Buffer> {
+/** Kibo's export zip, downloaded straight into the run directory (kept there as evidence). */
+async function exportKiboSide(context: RunContext): Promise<ZipSource> {
   const { deps, mapping, run } = context;
   const contextOverride = toContextOverride(mapping);
   const request = {
@@ -137,7 +139,8 @@ async function exportKiboSide(context: RunContext): Promise<Buffer> {
   };
   context.assertCanContinue();
   let jobId: string | undefined;
-  const zip = await runExport(deps.kibo, request, {
+  const exported = await runExport(deps.kibo, request, {
+    destination: context.dir.file('kibo-export.zip'),
     clock: deps.clock,
     pollIntervalMs: deps.timings.pollIntervalMs,
     maxPollIntervalMs: deps.timings.maxPollIntervalMs,
@@ -151,11 +154,11 @@ async function exportKiboSide(context: RunContext): Promise<Buffer> {
   if (jobId !== undefined) {
     await recordKiboJob(deps.db, { id: jobId, runId: run.id, kind: 'export', status: 'complete', request, createdAt: new Date(deps.clock.now()) });
   }
-  context.files.kiboExport = await context.dir.writeBytes('kibo-export.zip', zip);
-  return zip;
+  context.files.kiboExport = exported.path;
+  return { path: exported.path };
 }
 
-async function loadKiboSide(context: RunContext, zip: Buffer, differ: KeyedDiffer, encodeRowKey: KeyEncoder): Promise<{ exported: number; unkeyed: number }> {
+async function loadKiboSide(context: RunContext, zip: ZipSource, differ: KeyedDiffer, encodeRowKey: KeyEncoder): Promise<{ exported: number; unkeyed: number }> {
   let exported = 0;
   let unkeyed = 0;
   for await (const row of readKiboExportRows(zip, context.mapping, encodeRowKey)) {
@@ -169,7 +172,7 @@ async function loadKiboSide(context: RunContext, zip: Buffer, differ: KeyedDiffe
   return { exported, unkeyed };
 }
 
-async function carryUnownedKiboRows(zip: Buffer, mapping: SyncMapping, encodeRowKey: KeyEncoder, carry: ReadonlySet<string>, snapshot: WrittenRows): Promise<void> {
+async function carryUnownedKiboRows(zip: ZipSource, mapping: SyncMapping, encodeRowKey: KeyEncoder, carry: ReadonlySet<string>, snapshot: WrittenRows): Promise<void> {
   if (carry.size === 0) return;
   for await (const row of readKiboExportRows(zip, mapping, encodeRowKey)) {
     if (row.key !== undefined && carry.has(row.key)) await appendWrittenRow(snapshot, row.cells, true);

@@ -1,7 +1,7 @@
 // Reads the resource's CSV out of a Kibo export zip, row by row, aligned with the mapping's fields
 // (headers matched the way Kibo spells them in each file), with each row's normalized key.
 import { readKiboCsvBatches, type CsvRecord } from '../csv/kibo-csv-reader.ts';
-import { readZipEntries } from '../kibo/kibo-zip.ts';
+import { readZipEntries, type ZipSource } from '../kibo/kibo-zip.ts';
 import { matchHeader } from '../kibo/resources/resource-registry.ts';
 import type { SyncMapping } from '../mapping/index.ts';
 import type { KeyEncoder } from './sync-keys.ts';
@@ -19,7 +19,7 @@ export class KiboExportFormatError extends Error {
 }
 
 export async function* readKiboExportRows(
-  zip: Buffer,
+  zip: ZipSource,
   mapping: SyncMapping,
   encodeRowKey: KeyEncoder,
 ): AsyncGenerator<KiboExportRow> {

@@ -1,13 +1,11 @@
 // The project's Kibo client against the real emulator over real HTTP: real SDK, real OAuth and tenant
-// lookup (routed to the emulator), real zips. Each emulator gets its own tenantId and clientId because
-// the SDK caches tickets per clientId and tenant data per tenantId process-wide.
-import { randomInt, randomUUID } from 'node:crypto';
+// lookup (routed to the emulator), real zips.
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
 import { Writable } from 'node:stream';
-import { afterAll, describe, expect, it } from 'vitest';
-import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../../../src/kibo/emulator/kibo-emulator.ts';
+import { describe, expect, it } from 'vitest';
 import { parseImportLog } from '../../../src/kibo/import-log.ts';
-import { createKiboClient, type KiboClient, type KiboClientSettings } from '../../../src/kibo/kibo-client.ts';
-import type { RetryInfo } from '../../../src/kibo/kibo-fetch.ts';
+import { createKiboClient } from '../../../src/kibo/kibo-client.ts';
 import {
   JobDeadlineError,
   KiboJobFailedError,
@@ -19,90 +17,9 @@ import {
   waitForJob,
 } from '../../../src/kibo/kibo-jobs.ts';
 import { findZipEntry, readZipToBuffers, writeZip } from '../../../src/kibo/kibo-zip.ts';
-import type { FetchLike } from '../../../src/kibo/wire-types.ts';
-import { createSystemClock } from '../../../src/support/clock.ts';
 import { KiboApiError } from '../../../src/support/errors.ts';
 import { createLogger, createSilentLogger } from '../../../src/support/logger.ts';
-
-const clock = createSystemClock();
-const JOB_STEP_MS = 20;
-const WAIT = { clock, pollIntervalMs: 10, maxPollIntervalMs: 50, deadlineMs: 10_000 };
-
-const PRODUCTS_HEADER =
-  'MasterCatalogName,ProductCode,ProductType,ProductUsage,ProductName,Price,VariationPricingMethod,PackageWeight,PackageLength,PackageWidth,PackageHeight';
-const productRow = (code: string, name: string, price: string): string =>
-  `Default,${code},Base,Standard,${name},${price},Differential,1,1,1,1`;
-
-const started: RunningEmulator[] = [];
-afterAll(async () => {
-  await Promise.all(started.map((emulator) => emulator.close()));
-});
-
-async function startTestEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
-  const emulator = await startEmulator({
-    port: 0,
-    tenantId: randomInt(200_000, 2_000_000_000),
-    clientId: `KiboClientTest.${randomUUID()}.1.0.0.Release`,
-    sharedSecret: 'kibo-client-test-secret',
-    jobStepMs: JOB_STEP_MS,
-    logger: createSilentLogger(),
-    ...options,
-  });
-  started.push(emulator);
-  return emulator;
-}
-
-interface Harness {
-  readonly client: KiboClient;
-  readonly retries: RetryInfo[];
-  /** Every request the client sent, after routing ("METHOD path"). */
-  readonly sent: string[];
-}
-
-function createHarness(emulator: RunningEmulator, overrides: Partial<KiboClientSettings> = {}): Harness {
-  const retries: RetryInfo[] = [];
-  const sent: string[] = [];
-  const recordingFetch: FetchLike = (input, init) => {
-    const url = new URL(typeof input === 'string' ? input : input instanceof URL ? input.href : input.url);
-    sent.push(`${init?.method ?? 'GET'} ${url.pathname}`);
-    return fetch(input, init);
-  };
-  const client = createKiboClient(
-    { ...settingsFor(emulator), ...overrides },
-    { clock, logger: createSilentLogger(), fetch: recordingFetch, onRetry: (info) => retries.push(info) },
-  );
-  return { client, retries, sent };
-}
-
-function settingsFor(emulator: RunningEmulator): KiboClientSettings {
-  return {
-    tenantId: emulator.tenantId,
-    siteId: emulator.siteId,
-    masterCatalogId: emulator.masterCatalogId,
-    catalogId: emulator.catalogId,
-    clientId: emulator.clientId,
-    sharedSecret: emulator.sharedSecret,
-    authHost: 'home.kibo-emulator.test',
-    emulatorUrl: emulator.url,
-    requestTimeoutMs: 5_000,
-    maxAttempts: 6,
-    retryBaseDelayMs: 5,
-    maxRetryDelayMs: 20,
-    maxRetryAfterMs: 20,
-  };
-}
-
-async function importProducts(client: KiboClient, rows: readonly string[], name = 'Products import'): Promise<{ jobId: string }> {
-  const zip = await writeZip([{ name: 'products.csv', content: [PRODUCTS_HEADER, ...rows].join('\r\n') }]);
-  const file = await client.uploadFile('products.zip', zip);
-  const job = await client.createImportJob({
-    name,
-    domain: 'catalog',
-    resources: [{ resource: 'Products', deleteOmitted: false }],
-    files: [file],
-  });
-  return { jobId: job.id };
-}
+import { PRODUCTS_HEADER, WAIT, clock, createHarness, createTempDir, importProducts, productRow, settingsFor, startTestEmulator } from './client-harness.ts';
 
 describe('Kibo client against the emulator', () => {
   it('uploads, imports, waits and reads the log of rejected rows', async () => {
@@ -153,17 +70,20 @@ describe('Kibo client against the emulator', () => {
     ]);
   });
 
-  it('runs an export and returns a zip holding the requested resource', async () => {
+  it('runs an export and downloads its zip, holding the requested resource, to the given file', async () => {
     const emulator = await startTestEmulator({ exportFilesDelayMs: 60 });
     const { client } = createHarness(emulator);
     const { jobId } = await importProducts(client, [productRow('E-1', 'Sofa', '170')]);
     await waitForJob(client, 'import', jobId, WAIT);
-    const zip = await runExport(
+    const destination = path.join(await createTempDir(), 'export.zip');
+    const exported = await runExport(
       client,
       { name: 'export products', domain: 'catalog', resources: [{ resource: 'Products', fields: ['*'] }] },
-      { ...WAIT, exportFilesPollMs: 10 },
+      { ...WAIT, destination, exportFilesPollMs: 10 },
     );
-    const products = (await findZipEntry(zip, 'Products.csv'))?.toString('utf8') ?? '';
+    expect(exported).toMatchObject({ path: destination, bytes: (await stat(destination)).size });
+    expect(exported.bytes).toBeGreaterThan(0);
+    const products = (await findZipEntry(exported, 'Products.csv'))?.toString('utf8') ?? '';
     expect(products.split('\r\n')[0]).toContain('ProductCode');
     expect(products).toContain('E-1');
     expect(products).toContain('170.0000');
@@ -225,10 +145,11 @@ describe('Kibo client against the emulator', () => {
   it('reports a corrupt export file clearly', async () => {
     const emulator = await startTestEmulator({ faults: { corruptNextExport: true } });
     const { client } = createHarness(emulator);
-    const error = await runExport(client, { name: 'x', domain: 'catalog', resources: [{ resource: 'Products' }] }, WAIT).catch(
+    const destination = path.join(await createTempDir(), 'export.zip');
+    const error = await runExport(client, { name: 'x', domain: 'catalog', resources: [{ resource: 'Products' }] }, { ...WAIT, destination }).catch(
       (caught: unknown) => caught,
     );
-    expect((error as Error).message).toMatch(/^Kibo export job [\w-]+ file catalog_export\.zip is not a readable zip: Not a readable zip/);
+    expect((error as Error).message).toMatch(/^Kibo export job [\w-]+ file catalog_export\.zip \(id [\w-]+\) is not a readable zip: Not a readable zip/);
   });
 
   it('classifies a failed job as errored and runExport throws KiboJobFailedError', async () => {
@@ -239,7 +160,8 @@ describe('Kibo client against the emulator', () => {
     expect(state).toBe('errored');
     expect(job.statusMessage).toBe('Simulated failure for the test');
     emulator.setFaults({ failNextJob: 'export broke' });
-    const error = await runExport(client, { name: 'x', domain: 'catalog', resources: [{ resource: 'Products' }] }, WAIT).catch(
+    const destination = path.join(await createTempDir(), 'export.zip');
+    const error = await runExport(client, { name: 'x', domain: 'catalog', resources: [{ resource: 'Products' }] }, { ...WAIT, destination }).catch(
       (caught: unknown) => caught,
     );
     expect(error).toBeInstanceOf(KiboJobFailedError);
