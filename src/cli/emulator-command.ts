@@ -1,8 +1,10 @@
 // `kibo-sync emulator`: runs the Kibo Import/Export emulator until the process is asked to stop.
 import type { Command } from 'commander';
 import { EXIT_CODES, type CliContext } from './cli-context.ts';
+import { parseLogLevel } from '../config/load-settings.ts';
 import { ConfigurationError } from '../support/errors.ts';
 import { createLogger } from '../support/logger.ts';
+import { parseWholeNumber } from './parse-whole-number.ts';
 import { startEmulator, type EmulatorOptions } from '../kibo/emulator/kibo-emulator.ts';
 
 interface EmulatorCommandFlags {
@@ -40,7 +42,7 @@ export function registerEmulatorCommand(program: Command, context: CliContext): 
     .option('--log-level <level>', 'log level of the JSON logs on stderr', 'info')
     .action(async (flags: EmulatorCommandFlags) => {
       const options = parseEmulatorFlags(flags);
-      const logger = createLogger({ destination: context.stderr, level: flags.logLevel ?? 'info' });
+      const logger = createLogger({ destination: context.stderr, level: parseLogLevel(flags.logLevel ?? 'info', '--log-level') });
       const emulator = await startEmulator({ ...options, logger });
       context.stdout.write(`kibo emulator listening on ${emulator.url}\n`);
       await waitForAbort(context.shutdownSignal);
@@ -79,12 +81,7 @@ export function parseEmulatorFlags(flags: EmulatorCommandFlags): EmulatorOptions
 }
 
 function parseInteger(value: string | undefined, flag: string, min: number, max = Number.MAX_SAFE_INTEGER): number | undefined {
-  if (value === undefined) return undefined;
-  const parsed = /^\d+$/.test(value.trim()) ? Number(value.trim()) : Number.NaN;
-  if (!Number.isSafeInteger(parsed) || parsed < min || parsed > max) {
-    throw new ConfigurationError(`${flag} must be a whole number from ${min} to ${max}, got "${value}"`);
-  }
-  return parsed;
+  return value === undefined ? undefined : parseWholeNumber(value, flag, min, max);
 }
 
 function optional<K extends string, V>(key: K, value: V | undefined): Partial<Record<K, V>> {

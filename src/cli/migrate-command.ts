@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { loadStateDatabaseUrl } from '../config/load-settings.ts';
 import { closeStateDb, createStateDb, migrateState, rollbackState } from '../state/index.ts';
+import { ConfigurationError } from '../support/errors.ts';
 import type { CliContext } from './cli-context.ts';
 import { addSettingsOptions, readSettingsOverrides } from './settings-options.ts';
 
@@ -12,6 +13,9 @@ export function registerMigrateCommand(program: Command, context: CliContext): v
     .option('--down', 'roll back the last batch of migrations')
     .option('--all', 'with --down: roll back every migration (drops all state tables)');
   addSettingsOptions(command).action(async (flags: Record<string, unknown>) => {
+    if (flags.all === true && flags.down !== true) {
+      throw new ConfigurationError('--all only goes with --down (kibo-sync migrate --down --all rolls back every migration)');
+    }
     const db = createStateDb(loadStateDatabaseUrl(readSettingsOverrides(flags)), { applicationName: 'kibo-sync migrate' });
     try {
       if (flags.down === true) {

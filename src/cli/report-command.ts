@@ -10,10 +10,12 @@ import { loadReportData, type ReportData } from '../report/load-report-data.ts';
 import { renderRunReport } from '../report/render-run-report.ts';
 import { closeStateDb, createStateDb, STATE_SCHEMA } from '../state/index.ts';
 import { createSystemClock } from '../support/clock.ts';
-import { ConfigurationError, describeError } from '../support/errors.ts';
+import { describeError } from '../support/errors.ts';
+import { parseWholeNumber } from './parse-whole-number.ts';
 
 export const DEFAULT_REPORT_FILE = './kibo-sync-report.html';
 export const DEFAULT_REPORT_RUNS_PER_SYNC = 20;
+const MAX_REPORT_RUNS_PER_SYNC = 1_000;
 const UNDEFINED_TABLE_SQLSTATE = '42P01';
 
 interface ReportCommandFlags extends Record<string, unknown> {
@@ -68,9 +70,5 @@ async function writeReportFile(file: string, page: string): Promise<void> {
 }
 
 function parseLimit(value: string): number {
-  const parsed = /^\d+$/.test(value.trim()) ? Number(value.trim()) : Number.NaN;
-  if (!Number.isSafeInteger(parsed) || parsed < 1 || parsed > 1_000) {
-    throw new ConfigurationError(`--limit must be a whole number from 1 to 1000, got "${value}"`);
-  }
-  return parsed;
+  return parseWholeNumber(value, '--limit', 1, MAX_REPORT_RUNS_PER_SYNC);
 }

@@ -1,7 +1,7 @@
 // Every setting can come from the environment or from a matching flag (`ERP_DATABASE_URL` ↔
 // `--erp-database-url`); flags win. Prefer the environment for secrets: flags show up in `ps`.
 import type { Command } from 'commander';
-import { ENV_DESCRIPTIONS, type SettingsOverrides } from '../config/load-settings.ts';
+import { assertSettingFlagFormats, ENV_DESCRIPTIONS, type SettingsOverrides } from '../config/load-settings.ts';
 
 type EnvName = keyof typeof ENV_DESCRIPTIONS;
 
@@ -20,11 +20,13 @@ export function addSettingsOptions(command: Command): Command {
   return command;
 }
 
+/** The settings given as flags; a number, choice or URL flag in a bad format is a usage error (exit 2). */
 export function readSettingsOverrides(flags: Record<string, unknown>): SettingsOverrides {
   const overrides: SettingsOverrides = {};
   for (const name of Object.keys(ENV_DESCRIPTIONS) as EnvName[]) {
     const value = flags[camelOf(name)];
     if (typeof value === 'string') overrides[name] = value;
   }
+  assertSettingFlagFormats(overrides);
   return overrides;
 }

@@ -63,8 +63,32 @@ export const ENV_DESCRIPTIONS = {
 const postgresUrl = z
   .string()
   .refine((value) => /^postgres(ql)?:\/\//.test(value), 'must be a postgres:// or postgresql:// URL');
-const positiveInt = z.coerce.number().int().positive();
+// Digits only: z.coerce.number() alone takes '', '0x1F', '1e3' and ' 12 ' as numbers.
+const wholeNumberText = z.string().regex(/^\d+$/, 'must be a whole number');
+const positiveInt = wholeNumberText.transform(Number).pipe(z.number().int().positive().max(Number.MAX_SAFE_INTEGER));
 const httpUrl = z.url({ protocol: /^https?$/ });
+
+export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+const logLevel = z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` });
+const httpPort = wholeNumberText.transform(Number).pipe(z.number().int().min(0).max(65535));
+
+/**
+ * The format of each setting whose value is a number, a choice or a URL, checked on its own: flags are
+ * checked by every command that accepts them, even one that does not use the setting (a typo must not pass).
+ */
+const SETTING_FORMATS: Partial<Record<keyof typeof ENV_DESCRIPTIONS, z.ZodType>> = {
+  ERP_DATABASE_URL: postgresUrl,
+  STATE_DATABASE_URL: postgresUrl,
+  KIBO_TENANT_ID: positiveInt,
+  KIBO_SITE_ID: positiveInt,
+  KIBO_MASTER_CATALOG_ID: positiveInt,
+  KIBO_CATALOG_ID: positiveInt,
+  KIBO_EMULATOR_URL: httpUrl,
+  LOG_LEVEL: logLevel,
+  PORT: httpPort,
+  ALERT_WEBHOOK_URL: httpUrl,
+};
 
 function readRaw(env: NodeJS.ProcessEnv, overrides: SettingsOverrides): Record<string, string | undefined> {
   const raw: Record<string, string | undefined> = {};
@@ -98,19 +122,13 @@ export function loadSettings(overrides: SettingsOverrides = {}, env: NodeJS.Proc
     KIBO_EMULATOR_URL: httpUrl.optional(),
     MAPPINGS_DIR: z.string().default('./mappings'),
     DATA_DIR: z.string().default('./data'),
-    LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
-    PORT: z.coerce.number().int().min(0).max(65535).default(DEFAULT_HTTP_PORT),
+    LOG_LEVEL: logLevel.default('info'),
+    PORT: httpPort.default(DEFAULT_HTTP_PORT),
     ALERT_WEBHOOK_URL: httpUrl.optional(),
   });
   const parsed = schema.safeParse(raw);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => {
-      const name = String(issue.path[0] ?? '');
-      const missing = raw[name] === undefined;
-      const what = missing ? 'is not set' : `is invalid: ${issue.message}`;
-      const hint = ENV_DESCRIPTIONS[name as keyof typeof ENV_DESCRIPTIONS];
-      return `${name} ${what}${hint ? ` (${hint})` : ''}`;
-    });
+    const problems = parsed.error.issues.map((issue) => describeSettingProblem(String(issue.path[0] ?? ''), raw, issue.message));
     throw new ConfigurationError('kibo-sync cannot start: fix these settings (environment or flags):', problems);
   }
   const value = parsed.data;
@@ -133,6 +151,27 @@ export function loadSettings(overrides: SettingsOverrides = {}, env: NodeJS.Proc
     httpPort: value.PORT,
     ...(value.ALERT_WEBHOOK_URL ? { alertWebhookUrl: value.ALERT_WEBHOOK_URL } : {}),
   });
+}
+
+function describeSettingProblem(name: string, raw: Record<string, string | undefined>, message: string): string {
+  const what = raw[name] === undefined ? 'is not set' : `is invalid: ${message}`;
+  const hint = ENV_DESCRIPTIONS[name as keyof typeof ENV_DESCRIPTIONS];
+  return `${name} ${what}${hint ? ` (${hint})` : ''}`;
+}
+
+/**
+ * Checks the format of every setting given as a flag (numbers, choices, URLs), whatever the command: a flag
+ * a command accepts but does not use (`status --log-level bogus`) is a usage error, not silently ignored.
+ */
+export function assertSettingFlagFormats(overrides: SettingsOverrides): void {
+  const problems: string[] = [];
+  for (const [name, value] of Object.entries(overrides) as [keyof typeof ENV_DESCRIPTIONS, string | undefined][]) {
+    const format = SETTING_FORMATS[name];
+    if (value === undefined || format === undefined) continue;
+    const parsed = format.safeParse(value.trim());
+    if (!parsed.success) problems.push(describeSettingProblem(name, { [name]: value }, parsed.error.issues[0]?.message ?? 'invalid'));
+  }
+  if (problems.length > 0) throw new ConfigurationError('kibo-sync: fix these options:', problems);
 }
 
 /** Settings with secrets and database passwords masked: safe to log or print. */
@@ -194,11 +233,20 @@ export function loadStateDatabaseUrl(overrides: SettingsOverrides = {}, env: Nod
 export function loadDemoSettings(
   overrides: SettingsOverrides = {},
   env: NodeJS.ProcessEnv = process.env,
-): { readonly erpDatabaseUrl?: string; readonly dataDir: string; readonly logLevel: string } {
+): { readonly erpDatabaseUrl?: string; readonly dataDir: string; readonly logLevel: LogLevel } {
   const raw = readRaw(env, overrides);
-  const erp = raw.ERP_DATABASE_URL === undefined ? undefined : postgresUrl.safeParse(raw.ERP_DATABASE_URL);
-  if (erp && !erp.success) {
-    throw new ConfigurationError('kibo-sync demo: fix these settings (or unset them):', [`ERP_DATABASE_URL is invalid: ${erp.error.issues[0]?.message}`]);
+  const parsed = z.object({ ERP_DATABASE_URL: postgresUrl.optional(), LOG_LEVEL: logLevel.default('warn') }).safeParse(raw);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => describeSettingProblem(String(issue.path[0] ?? ''), raw, issue.message));
+    throw new ConfigurationError('kibo-sync demo: fix these settings (or unset them):', problems);
   }
-  return Object.freeze({ ...(erp ? { erpDatabaseUrl: erp.data } : {}), dataDir: raw.DATA_DIR ?? './data', logLevel: raw.LOG_LEVEL ?? 'warn' });
+  const { ERP_DATABASE_URL: erpDatabaseUrl, LOG_LEVEL: level } = parsed.data;
+  return Object.freeze({ ...(erpDatabaseUrl ? { erpDatabaseUrl } : {}), dataDir: raw.DATA_DIR ?? './data', logLevel: level });
+}
+
+/** A log level given on its own (the emulator's --log-level); a ConfigurationError names the choices. */
+export function parseLogLevel(value: string, where: string): LogLevel {
+  const parsed = logLevel.safeParse(value.trim());
+  if (!parsed.success) throw new ConfigurationError(`${where} must be one of ${LOG_LEVELS.join(', ')}, got "${value}"`);
+  return parsed.data;
 }
