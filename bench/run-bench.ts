@@ -11,7 +11,7 @@ import path from 'node:path';
 import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createRequire } from 'node:module';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { ZipArchive } from 'archiver';
 import pg from 'pg';
@@ -26,8 +26,9 @@ const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));
 const DEFAULT_ADMIN_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
 /** Emulator job steps: short, so Kibo's (emulated) job time barely shows in the engine's stages. */
 const EMULATOR_JOB_STEP_MS = 10;
-const CHILD_SCRIPT = path.join(BENCH_DIR, 'run-bench-child.ts');
-const TSX_LOADER_URL = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+const BENCH_TSCONFIG = path.join(BENCH_DIR, 'tsconfig.bench.json');
+const COMPILED_CHILD_SCRIPT = path.join(BENCH_DIR, 'work', 'dist', 'bench', 'run-bench-child.js');
+const TSC_BIN = createRequire(import.meta.url).resolve('typescript/bin/tsc');
 
 export interface BenchOptions {
   readonly rows: number;
@@ -54,6 +55,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
     rows: options.rows, seed: options.seed, workDir: options.workDir, adminDatabaseUrl: options.adminDatabaseUrl, log,
     ...(options.databaseName === undefined ? {} : { databaseName: options.databaseName }),
   });
+  await compileBenchChild(log);
   const mappingDir = path.join(BENCH_DIR, 'mappings');
   const query = await readMappingQuery(path.join(mappingDir, 'bench-products.yaml'));
   const emulators = {
@@ -126,11 +128,21 @@ async function runMeasured(
   }
 }
 
+/**
+ * Compiles the engine and the child to bench/work/dist (types are checked by `npm test`, not here), so the
+ * measured process runs JavaScript as the container image does, without tsx's loader in its memory.
+ */
+export async function compileBenchChild(log: (message: string) => void): Promise<void> {
+  log('compiling the engine for the bench child (tsc --noCheck)');
+  const child = spawn(process.execPath, [TSC_BIN, '-p', BENCH_TSCONFIG, '--noCheck'], { stdio: ['ignore', 'inherit', 'inherit'] });
+  const [code] = (await once(child, 'close')) as [number | null];
+  if (code !== 0) throw new Error(`compiling the bench child failed (tsc exited ${code}); its output is above`);
+}
+
 /** Async on purpose: the emulator serving this child lives in this process and must keep answering. */
 async function runChild(input: BenchChildInput, cpuProfileDir: string | undefined): Promise<BenchChildOutput> {
-  // tsx as a loader (not a second process of npx) so the measured process is the engine's own.
   const profile = cpuProfileDir === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', cpuProfileDir];
-  const child = spawn(process.execPath, [...profile, '--import', TSX_LOADER_URL, CHILD_SCRIPT, JSON.stringify(input)], {
+  const child = spawn(process.execPath, [...profile, COMPILED_CHILD_SCRIPT, JSON.stringify(input)], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   let output = '';
