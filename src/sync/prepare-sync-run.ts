@@ -14,7 +14,8 @@ import type { RunRecord } from '../state/index.ts';
 import { ConfigurationError } from '../support/errors.ts';
 import { openCsvFileWriter } from './csv-file-writer.ts';
 import { readErpSide, type ErpSideOutcome } from './read-erp-side.ts';
-import { readKiboExportRows } from './read-kibo-export.ts';
+import { readKiboExportBatches, readKiboExportRows } from './read-kibo-export.ts';
+import { openSpillRowStore } from './open-spill-row-store.ts';
 import type { RunDirectory } from './run-directory.ts';
 import type { StageTimer } from './stage-timer.ts';
 import type { AssertCanContinue, RunOptions, SyncDeps } from './sync-deps.ts';
@@ -50,7 +51,22 @@ export async function prepareSyncRun(context: RunContext): Promise<PreparedRun> 
   await assertQueryColumns(context);
   const zip = await stages.time('export', () => exportKiboSide(context));
   const encodeRowKey = createKeyEncoder(mapping);
-  const differ = createKeyedDiffer(mapping.fields.map((field) => field.spec));
+  // Kibo rows' keys and per-field hashes live on disk for the diff's duration (open-spill-row-store.ts).
+  const store = openSpillRowStore(context.dir.file('kibo-rows.bin'));
+  try {
+    const differ = createKeyedDiffer(mapping.fields.map((field) => field.spec), { store });
+    return await diffAndPlan(context, { zip, differ, encodeRowKey });
+  } finally {
+    store.close();
+  }
+}
+
+async function diffAndPlan(
+  context: RunContext,
+  input: { readonly zip: ZipSource; readonly differ: KeyedDiffer; readonly encodeRowKey: KeyEncoder },
+): Promise<PreparedRun> {
+  const { mapping, stages } = context;
+  const { zip, differ, encodeRowKey } = input;
   const { exported, unkeyed } = await stages.time('read-kibo', () => loadKiboSide(context, zip, differ, encodeRowKey));
   const header = mapping.fields.map((field) => field.header);
   const delta = createWrittenRows(await openCsvFileWriter(context.dir.file('upload-delta.csv'), header));
@@ -161,10 +177,12 @@ async function exportKiboSide(context: RunContext): Promise<ZipSource> {
 async function loadKiboSide(context: RunContext, zip: ZipSource, differ: KeyedDiffer, encodeRowKey: KeyEncoder): Promise<{ exported: number; unkeyed: number }> {
   let exported = 0;
   let unkeyed = 0;
-  for await (const row of readKiboExportRows(zip, context.mapping, encodeRowKey)) {
-    exported += 1;
-    if (row.key === undefined) unkeyed += 1;
-    else differ.addKibo(row.key, row.cells);
+  for await (const batch of readKiboExportBatches(zip, context.mapping, encodeRowKey)) {
+    exported += batch.length;
+    for (const row of batch) {
+      if (row.key === undefined) unkeyed += 1;
+      else differ.addKibo(row.key, row.cells);
+    }
   }
   if (unkeyed > 0) {
     context.deps.logger.warn({ sync: context.mapping.sync, unkeyed }, `${unkeyed} Kibo rows have a blank key field: they cannot be matched, and no snapshot may run while they exist`);

@@ -18,11 +18,17 @@ export class KiboExportFormatError extends Error {
   override readonly name = 'KiboExportFormatError';
 }
 
-export async function* readKiboExportRows(
+/** The export's rows one at a time (see readKiboExportBatches, which the engine's hot path uses). */
+export async function* readKiboExportRows(zip: ZipSource, mapping: SyncMapping, encodeRowKey: KeyEncoder): AsyncGenerator<KiboExportRow> {
+  for await (const batch of readKiboExportBatches(zip, mapping, encodeRowKey)) yield* batch;
+}
+
+/** The export's rows in the CSV reader's batches: one await per batch, not per row, on 1M-row exports. */
+export async function* readKiboExportBatches(
   zip: ZipSource,
   mapping: SyncMapping,
   encodeRowKey: KeyEncoder,
-): AsyncGenerator<KiboExportRow> {
+): AsyncGenerator<KiboExportRow[]> {
   const wanted = mapping.resource.fileName.toLowerCase();
   for await (const entry of readZipEntries(zip)) {
     const baseName = entry.name.split('/').pop()!.toLowerCase();
@@ -30,7 +36,7 @@ export async function* readKiboExportRows(
       entry.stream.resume(); // not ours: drain it so the next entry can be read
       continue;
     }
-    yield* readRows(readKiboCsvBatches(entry.stream, { source: `Kibo export ${entry.name}` }), mapping, encodeRowKey, entry.name);
+    yield* readRowBatches(readKiboCsvBatches(entry.stream, { source: `Kibo export ${entry.name}` }), mapping, encodeRowKey, entry.name);
     return;
   }
   throw new KiboExportFormatError(
@@ -38,15 +44,17 @@ export async function* readKiboExportRows(
   );
 }
 
-async function* readRows(
+async function* readRowBatches(
   batches: AsyncGenerator<CsvRecord[]>,
   mapping: SyncMapping,
   encodeRowKey: KeyEncoder,
   entryName: string,
-): AsyncGenerator<KiboExportRow> {
+): AsyncGenerator<KiboExportRow[]> {
   let columnOfField: number[] | undefined;
   let keyColumns: number[] = [];
+  const keyTexts: (string | undefined)[] = [];
   for await (const batch of batches) {
+    const rows: KiboExportRow[] = [];
     for (const record of batch) {
       const values = record.values;
       if (columnOfField === undefined) {
@@ -54,9 +62,12 @@ async function* readRows(
         keyColumns = mapping.keyFieldIndexes.map((index) => columnOfField![index]!);
         continue;
       }
-      const cells = columnOfField.map((column) => values[column] ?? '');
-      yield { key: encodeRowKey(keyColumns.map((column) => values[column])), cells, rowNumber: record.rowNumber };
+      const cells = new Array<string>(columnOfField.length);
+      for (let index = 0; index < columnOfField.length; index += 1) cells[index] = values[columnOfField[index]!] ?? '';
+      for (let index = 0; index < keyColumns.length; index += 1) keyTexts[index] = values[keyColumns[index]!];
+      rows.push({ key: encodeRowKey(keyTexts), cells, rowNumber: record.rowNumber });
     }
+    if (rows.length > 0) yield rows;
   }
   if (columnOfField === undefined) throw new KiboExportFormatError(`Kibo export ${entryName} is empty (not even a header).`);
 }

@@ -1,7 +1,9 @@
 // A snapshot (deleteOmitted) must hold every ERP row, so when — and only when — the plan is a snapshot,
-// the ERP is read a second time and every row the first pass accepted is written. If rows the first pass
-// saw are gone, the ERP changed during the run: sending the snapshot would delete them past the guards,
-// so the run fails instead and the next one plans afresh.
+// the ERP is read a second time and exactly the rows the first pass accepted are written (the differ
+// recognizes each by its key and normalized values, so a duplicated key's other rows stay out whatever
+// order the query returns them in). If accepted rows are gone or changed, the ERP changed during the
+// run: the snapshot would not be what was planned (and deletes what it omits), so the run fails
+// instead and the next one plans afresh.
 import type { KeyedDiffer } from '../diff/compute-diff.ts';
 import type { SyncMapping } from '../mapping/index.ts';
 import type { KeyEncoder } from './sync-keys.ts';
@@ -19,18 +21,17 @@ export async function writeErpSnapshotRows(
 ): Promise<void> {
   const { mapping, differ, snapshot } = input;
   const fieldNames = mapping.fields.map((field) => field.name);
-  // Keys accepted by the first pass (the differ holds them); a second row of one key was rejected there.
-  const written = new Set<string>();
+  let written = 0;
   for await (const { result, key } of transformErpRows(deps, mapping, input.encodeRowKey)) {
-    if (key === undefined || !differ.hasErpKey(key) || written.has(key)) continue;
-    written.add(key);
+    if (key === undefined || !differ.claimAcceptedRow(key, result.cells)) continue;
+    written += 1;
     const texts = formatCellTexts(result.cells, fieldNames, differ.clearedFieldsOf(key, result.cells));
     await appendWrittenRow(snapshot, texts);
   }
-  if (written.size !== input.firstPassCount) {
+  if (written !== input.firstPassCount) {
     throw new ErpChangedDuringRunError(
-      `the ERP changed during the run: the snapshot's second read found ${written.size} of the ${input.firstPassCount} rows the ` +
-        'plan was made from, and a snapshot deletes what it omits; nothing was sent. The next run plans again.',
+      `the ERP changed during the run: the snapshot's second read found ${written} of the ${input.firstPassCount} rows the ` +
+        'plan was made from unchanged, and a snapshot deletes what it omits; nothing was sent. The next run plans again.',
     );
   }
 }

@@ -98,6 +98,31 @@ describe('deletes: mirror on products', () => {
     expect(productCodes()).not.toContain('000127');
   });
 
+  it('a snapshot whose ERP row changes between the diff and the snapshot read fails, and sends nothing', async () => {
+    await deleteItem('000128');
+    const [edited] = (await sellableSkus()).slice(-1);
+    const titleBefore = (await harness.erp<{ title: string }>('select title from erp.items where sku = $1', [edited]))[0]?.title;
+    // Same trick as above, but the row stays: only its value changes, so the second read has every key.
+    // A snapshot must send the rows the plan was made from, or it would import values nobody diffed.
+    let connections = 0;
+    const erpPool = Object.create(harness.erpPool) as typeof harness.erpPool;
+    erpPool.connect = (async () => {
+      connections += 1;
+      if (connections === 3) await harness.erp(`update erp.items set title = title || ' (edited mid-run)' where sku = $1`, [edited]);
+      return harness.erpPool.connect();
+    }) as typeof erpPool.connect;
+    const jobsBefore = harness.emulator.listJobs('import').length;
+    const [summary] = await runSyncCycle({ ...harness.deps, erpPool }, harness.mappings.filter((m) => m.sync === 'products'), { trigger: 'manual', resync: false, dryRun: false });
+    expect(summary?.status).toBe('failed');
+    expect(summary?.error).toMatch(/the ERP changed during the run: .* rows the plan was made from unchanged/);
+    expect(harness.emulator.listJobs('import')).toHaveLength(jobsBefore);
+    expect(productCodes()).toContain('000128');
+    await harness.erp('update erp.items set title = $2 where sku = $1', [edited, titleBefore]);
+    const [retried] = await harness.run(['products']);
+    expect(retried?.status, retried?.error).toBe('succeeded');
+    expect(productCodes()).not.toContain('000128');
+  });
+
   it('deleting 40% blocks the run (nothing uploaded, CLI exit 3 with the plan id), and approving that plan applies it', async () => {
     const skus = await sellableSkus();
     const hidden = skus.slice(0, Math.ceil(skus.length * 0.4));
