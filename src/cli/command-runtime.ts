@@ -2,12 +2,13 @@
 // (migrated), the ERP pool and the Kibo client, opened once and closed together.
 import type { Knex } from 'knex';
 import type pg from 'pg';
-import { loadSettings, type Settings, type SettingsOverrides } from '../config/load-settings.ts';
+import { listSettingSecrets, loadSettings, type Settings, type SettingsOverrides } from '../config/load-settings.ts';
 import { createErpPool } from '../erp/read-erp-rows.ts';
 import { createKiboClient, type KiboClient } from '../kibo/kibo-client.ts';
 import { closeStateDb, createStateDb, migrateState } from '../state/index.ts';
 import { createSystemClock, type Clock } from '../support/clock.ts';
 import { createLogger, isTerminal, type Logger } from '../support/logger.ts';
+import { createSecretRedactor, type RedactText } from '../support/redact-secrets.ts';
 import type { SyncObserver } from '../sync/sync-summary.ts';
 import type { CliContext } from './cli-context.ts';
 
@@ -18,6 +19,8 @@ export interface CommandRuntime {
   readonly db: Knex;
   readonly erpPool: pg.Pool;
   readonly kibo: KiboClient;
+  /** Masks this process's secrets (by value) and credential-shaped text: for logs and stored errors. */
+  readonly redact: RedactText;
   /** Sends the Kibo client's retries and failures to this observer from now on (metrics). */
   observeKiboCalls(observer: SyncObserver): void;
   close(): Promise<void>;
@@ -25,7 +28,8 @@ export interface CommandRuntime {
 
 export async function openCommandRuntime(context: CliContext, overrides: SettingsOverrides): Promise<CommandRuntime> {
   const settings = loadSettings(overrides);
-  const logger = createLogger({ level: settings.logLevel, destination: context.stderr, pretty: isTerminal(context.stderr) });
+  const redact = createSecretRedactor(listSettingSecrets(settings));
+  const logger = createLogger({ level: settings.logLevel, destination: context.stderr, pretty: isTerminal(context.stderr), redact });
   const clock = createSystemClock();
   const db = createStateDb(settings.stateDatabaseUrl, { applicationName: 'kibo-sync state' });
   const erpPool = createErpPool(settings.erpDatabaseUrl);
@@ -44,7 +48,7 @@ export async function openCommandRuntime(context: CliContext, overrides: Setting
     onCallFailed: (info) => kiboObserver?.kiboCallFailed?.(info),
   });
   return {
-    settings, logger, clock, db, erpPool, kibo,
+    settings, logger, clock, db, erpPool, kibo, redact,
     observeKiboCalls: (observer) => {
       kiboObserver = observer;
     },

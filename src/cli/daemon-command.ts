@@ -67,6 +67,7 @@ function createDaemonDeps(runtime: CommandRuntime, observer: SyncObserver, signa
     dataDir: settings.dataDir,
     timings: settings.kibo.emulatorUrl ? EMULATOR_SYNC_TIMINGS : DEFAULT_SYNC_TIMINGS,
     lockDatabaseUrl: settings.stateDatabaseUrl,
+    redact: runtime.redact,
   };
 }
 
@@ -89,7 +90,7 @@ async function startDaemonOps(runtime: CommandRuntime): Promise<DaemonOps> {
   const { settings, logger, clock, db } = runtime;
   const metrics = createSyncMetrics(new Registry());
   const alerts = settings.alertWebhookUrl
-    ? createAlertNotifier({ url: settings.alertWebhookUrl, logger, clock, loadLastStatus: (sync, beforeRunId) => loadLastAlertStatus(db, sync, beforeRunId) })
+    ? createAlertNotifier({ url: settings.alertWebhookUrl, logger, clock, redact: runtime.redact, loadLastStatus: (sync, beforeRunId) => loadLastAlertStatus(db, sync, beforeRunId) })
     : undefined;
   let ready = false;
   const server = await startOpsServer({

@@ -3,10 +3,11 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
-import { loadDemoSettings } from '../config/load-settings.ts';
+import { listUrlSecrets, loadDemoSettings } from '../config/load-settings.ts';
 import { runDemo, type DemoResult } from '../demo/run-demo.ts';
 import { createSystemClock } from '../support/clock.ts';
 import { createLogger } from '../support/logger.ts';
+import { createSecretRedactor } from '../support/redact-secrets.ts';
 import type { SyncRunSummary } from '../sync/sync-summary.ts';
 import { exitCodeOfRuns } from './format-run-summaries.ts';
 import type { CliContext } from './cli-context.ts';
@@ -28,7 +29,7 @@ export function registerDemoCommand(program: Command, context: CliContext): void
       projectDir: findProjectDir(),
       dataDir,
       clock,
-      logger: createLogger({ level: settings.logLevel, destination: context.stderr }),
+      logger: createLogger({ level: settings.logLevel, destination: context.stderr, redact: createSecretRedactor(listUrlSecrets(settings.erpDatabaseUrl ?? '')) }),
       ...(flags.quiet === true ? {} : { observer: createTerminalProgress(print) }),
       print,
       signal: context.shutdownSignal,

@@ -4,6 +4,7 @@ import { EXIT_CODES, type CliContext } from './cli-context.ts';
 import { parseLogLevel } from '../config/load-settings.ts';
 import { ConfigurationError } from '../support/errors.ts';
 import { createLogger } from '../support/logger.ts';
+import { createSecretRedactor } from '../support/redact-secrets.ts';
 import { parseWholeNumber } from './parse-whole-number.ts';
 import { startEmulator, type EmulatorOptions } from '../kibo/emulator/kibo-emulator.ts';
 
@@ -42,7 +43,11 @@ export function registerEmulatorCommand(program: Command, context: CliContext): 
     .option('--log-level <level>', 'log level of the JSON logs on stderr', 'info')
     .action(async (flags: EmulatorCommandFlags) => {
       const options = parseEmulatorFlags(flags);
-      const logger = createLogger({ destination: context.stderr, level: parseLogLevel(flags.logLevel ?? 'info', '--log-level') });
+      const logger = createLogger({
+        destination: context.stderr,
+        level: parseLogLevel(flags.logLevel ?? 'info', '--log-level'),
+        redact: createSecretRedactor([flags.sharedSecret]),
+      });
       const emulator = await startEmulator({ ...options, logger });
       context.stdout.write(`kibo emulator listening on ${emulator.url}\n`);
       await waitForAbort(context.shutdownSignal);

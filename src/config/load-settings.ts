@@ -188,6 +188,33 @@ export function describeSettings(settings: Settings): Record<string, unknown> {
   };
 }
 
+/**
+ * The secret values these settings hold, for the redactor of logs and stored errors: the Kibo shared
+ * secret, database passwords, and the alert webhook URL (chat webhooks carry their token in the path).
+ */
+export function listSettingSecrets(settings: Pick<Settings, 'erpDatabaseUrl' | 'stateDatabaseUrl' | 'kibo' | 'alertWebhookUrl'>): string[] {
+  return [
+    settings.kibo.sharedSecret,
+    ...listUrlSecrets(settings.erpDatabaseUrl),
+    ...listUrlSecrets(settings.stateDatabaseUrl),
+    ...(settings.alertWebhookUrl ? [settings.alertWebhookUrl, ...listUrlSecrets(settings.alertWebhookUrl)] : []),
+  ];
+}
+
+/** A URL's password, as written and decoded (a driver may quote either). */
+export function listUrlSecrets(url: string): string[] {
+  // userinfo runs to the authority's last '@' (an unencoded '@' in a password is a common slip)
+  const userInfo = /^[a-z][a-z0-9+.-]*:\/\/([^/?#]*)@/i.exec(url)?.[1] ?? '';
+  const colon = userInfo.indexOf(':');
+  const password = colon < 0 ? '' : userInfo.slice(colon + 1);
+  if (!password) return [];
+  try {
+    return [password, decodeURIComponent(password)];
+  } catch {
+    return [password];
+  }
+}
+
 export function maskUrlPassword(url: string): string {
   return url.replace(/(:\/\/[^:@/]+):[^@/]*@/, '$1:[redacted]@');
 }

@@ -7,7 +7,7 @@ import type { Clock } from '../support/clock.ts';
 import { describeError } from '../support/errors.ts';
 import type { Logger } from '../support/logger.ts';
 import type { SyncObserver, SyncOutcome, SyncRunSummary } from '../sync/sync-summary.ts';
-import { redactSecrets } from './redact-secrets.ts';
+import { redactSecrets, type RedactText } from '../support/redact-secrets.ts';
 
 export const DEFAULT_ALERT_TIMEOUT_MS = 10_000;
 export const ALERT_ERROR_MAX_CHARS = 2_000;
@@ -42,6 +42,8 @@ export interface AlertNotifierOptions {
    */
   readonly loadLastStatus: (sync: string, beforeRunId?: number) => Promise<SyncOutcome | undefined>;
   readonly timeoutMs?: number;
+  /** Masks secrets in the error and messages sent out (default: by pattern only). */
+  readonly redact?: RedactText;
 }
 
 export interface AlertNotifier extends SyncObserver {
@@ -118,7 +120,7 @@ export function createAlertNotifier(options: AlertNotifierOptions): AlertNotifie
     const previous = previousStatus === undefined ? undefined : classifyAlertState(previousStatus);
     const event = decideAlertEvent(previous, current);
     if (event === undefined) return;
-    await send(formatAlertPayload(event, summary, previousStatus, new Date(options.clock.now())));
+    await send(formatAlertPayload(event, summary, previousStatus, new Date(options.clock.now()), options.redact));
   };
 
   return {
@@ -150,10 +152,11 @@ export function formatAlertPayload(
   summary: SyncRunSummary,
   previousStatus: SyncOutcome | undefined,
   at: Date,
+  redact: RedactText = redactSecrets,
 ): AlertPayload {
   const violations = summary.violations.map((violation) => ({
     guard: violation.guard,
-    message: redactSecrets(violation.message),
+    message: redact(violation.message),
     ...(violation.sampleKeys === undefined ? {} : { sampleKeys: violation.sampleKeys }),
   }));
   return {
@@ -162,7 +165,7 @@ export function formatAlertPayload(
     runId: summary.runId ?? null,
     status: summary.status,
     previousStatus: previousStatus ?? null,
-    ...(summary.error === undefined ? {} : { error: truncate(redactSecrets(summary.error), ALERT_ERROR_MAX_CHARS) }),
+    ...(summary.error === undefined ? {} : { error: truncate(redact(summary.error), ALERT_ERROR_MAX_CHARS) }),
     ...(summary.planId === undefined ? {} : { planId: summary.planId }),
     ...(violations.length === 0 ? {} : { violations }),
     counts: summary.counts,

@@ -24,4 +24,4 @@ export {
 } from './alert-notifier.ts';
 export { loadLastAlertStatus, ALERT_RELEVANT_STATUSES } from './load-last-alert-status.ts';
 export { combineObservers } from './combine-observers.ts';
-export { redactSecrets } from './redact-secrets.ts';
+export { redactSecrets, createSecretRedactor } from '../support/redact-secrets.ts';

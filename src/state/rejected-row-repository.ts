@@ -1,5 +1,6 @@
 // Rows we (or Kibo's import log) refused, kept per run so users can see what to fix and where.
 import type { Knex } from 'knex';
+import { redactSecrets } from '../support/redact-secrets.ts';
 import { STATE_TABLES } from './state-schema.ts';
 import { batchRows } from './state-batches.ts';
 import { optionalNumber, optionalString } from './state-rows.ts';
@@ -55,7 +56,8 @@ function formatRejectedRow(runId: number, sync: string, row: RejectedRow): Recor
     row_number: row.rowNumber ?? null,
     key: row.key ?? null,
     field: row.field ?? null,
-    reason: row.reason,
+    // A reason can quote a Kibo message or an ERP value: credential-shaped text is masked before storing.
+    reason: redactSecrets(row.reason),
     value_excerpt: row.value === undefined ? null : formatValueExcerpt(row.value),
   };
 }

@@ -1,5 +1,6 @@
 // Runs: one row per sync attempt, written before the first remote call so a crash leaves a trace to resume from.
 import type { Knex } from 'knex';
+import { redactSecrets } from '../support/redact-secrets.ts';
 import { STATE_TABLES } from './state-schema.ts';
 import {
   formatCountColumns,
@@ -65,7 +66,8 @@ export async function finishRun(db: Knex, runId: number, update: FinishRunUpdate
   const changes: Record<string, unknown> = {
     status: update.status,
     finished_at: update.finishedAt,
-    error: update.error ?? null,
+    // The caller masks the secrets it knows by value; credential-shaped text never gets stored either way.
+    error: update.error === undefined ? null : redactSecrets(update.error),
   };
   if (update.counts !== undefined) changes.counts = JSON.stringify(formatCountsForStorage(update.counts));
   if (update.bytesUploaded !== undefined) changes.bytes_uploaded = update.bytesUploaded;

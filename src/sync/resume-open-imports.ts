@@ -18,6 +18,7 @@ import {
   type FinishedRunStatus, type RejectedRow, type RunCounts, type RunRecord, type RunStatus,
 } from '../state/index.ts';
 import { describeError } from '../support/errors.ts';
+import { redactSecrets } from '../support/redact-secrets.ts';
 import type { UploadManifest } from './import-prepared-runs.ts';
 import { pollImportJob, selectOwnLogRows } from './import-prepared-runs.ts';
 import type { SyncCycleDeps } from './run-sync-cycle.ts';
@@ -214,7 +215,7 @@ async function finishAdoptedRun(deps: SyncCycleDeps, mapping: SyncMapping | unde
   const plan = planId ? await findPlan(deps.db, planId) : undefined;
   const counts: Partial<RunCounts> = { ...pickRunCounts(plan?.counts), deleted: recorded.deleted, rejectedByKibo: recorded.rejectedByKibo };
   const finishedAt = new Date(deps.clock.now());
-  const error = notes.length > 0 ? notes.join('; ') : undefined;
+  const error = notes.length > 0 ? (deps.redact ?? redactSecrets)(notes.join('; ')) : undefined;
   if (resource) await recordRunResource(deps.db, run.id, resource, counts);
   await finishRun(deps.db, run.id, { status, finishedAt, error, counts, bytesUploaded: job.bytes, ...(planId ? { planId } : {}) });
   deps.logger.info({ sync: run.sync, runId: run.id, jobId: job.jobId, status, counts }, `sync ${run.sync} ${status} (run ${run.id} finished from adopted import job ${job.jobId})`);

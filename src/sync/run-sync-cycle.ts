@@ -5,6 +5,7 @@ import type { SyncMapping } from '../mapping/index.ts';
 import { SyncLockLostError, tryAcquireSyncLock, type SyncLock } from '../scheduler/sync-lock.ts';
 import { recordRunDataDir, startRun, type RunRecord } from '../state/index.ts';
 import { describeError } from '../support/errors.ts';
+import { redactSecrets, type RedactText } from '../support/redact-secrets.ts';
 import { closeRun, countRun, recordImportOutcome, type RunEnding } from './finish-sync-run.ts';
 import { importPreparedRuns, type ImportOutcome } from './import-prepared-runs.ts';
 import { prepareSyncRun, type PreparedRun, type RunContext } from './prepare-sync-run.ts';
@@ -16,11 +17,17 @@ import type { SyncRunSummary, SyncStage } from './sync-summary.ts';
 export interface SyncCycleDeps extends SyncDeps {
   /** Where the per-sync advisory locks are taken (the state database). */
   readonly lockDatabaseUrl: string;
+  /**
+   * Masks secrets in error texts before they are stored or reported (createSecretRedactor with the
+   * configured secrets); by pattern only when not given.
+   */
+  readonly redact?: RedactText;
 }
 
 interface Started {
   readonly context: RunContext;
   readonly lock: SyncLock;
+  readonly redact: RedactText;
   prepared?: PreparedRun;
   ending?: RunEnding;
 }
@@ -92,7 +99,7 @@ async function beginRun(deps: SyncCycleDeps, mapping: SyncMapping, options: RunO
     },
     files: {},
   };
-  const begun: Started = { context, lock };
+  const begun: Started = { context, lock, redact: deps.redact ?? redactSecrets };
   if (blockedBy.length > 0) begun.ending = { status: 'skipped', error: `not run: ${blockedBy.join(', ')} did not succeed in this cycle (after:)` };
   return begun;
 }
@@ -170,23 +177,25 @@ async function finish(run: Started): Promise<SyncRunSummary> {
       ending = { ...failure(run, error), status: 'stuck' };
     }
   }
+  // An error text can quote a URL, a header or a response body: it is stored, logged and alerted masked.
+  if (ending.error !== undefined) ending = { ...ending, error: run.redact(ending.error) };
   try {
     return await closeRun(context, ending, countRun(ending.prepared, extra));
   } catch (error) {
     // The state database is failing: the run row stays `running` and the next start marks it.
     context.deps.logger.error({ err: error, sync: context.mapping.sync, runId: context.run.id }, 'could not record the end of the run');
-    return unrecordedSummary(context, ending, error);
+    return unrecordedSummary(context, ending, run.redact(describeError(error)));
   } finally {
     await run.lock.release();
   }
 }
 
-function unrecordedSummary(context: RunContext, ending: RunEnding, error: unknown): SyncRunSummary {
+function unrecordedSummary(context: RunContext, ending: RunEnding, error: string): SyncRunSummary {
   const { mapping, run, deps } = context;
   return {
     sync: mapping.sync, resource: mapping.resource.name, runId: run.id, status: ending.status === 'succeeded' ? 'failed' : ending.status,
     counts: {}, bytesUploaded: 0, stageDurationsMs: { ...context.stages.durationsMs }, violations: [], files: { ...context.files },
-    error: `the run's outcome (${ending.status}) could not be recorded: ${describeError(error)}`,
+    error: `the run's outcome (${ending.status}) could not be recorded: ${error}`,
     startedAt: run.startedAt.toISOString(), finishedAt: new Date(deps.clock.now()).toISOString(),
   };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { classifyAlertState, decideAlertEvent, formatAlertPayload } from '../../../src/ops/alert-notifier.ts';
-import { redactSecrets } from '../../../src/ops/redact-secrets.ts';
+import { redactSecrets } from '../../../src/support/redact-secrets.ts';
 import type { SyncRunSummary } from '../../../src/sync/sync-summary.ts';
 
 describe('classifyAlertState', () => {
