@@ -13,16 +13,23 @@ export interface TransformedErpRow {
   readonly key: string | undefined;
 }
 
-export async function* transformErpRows(deps: Pick<SyncDeps, 'erpPool' | 'signal'>, mapping: SyncMapping, encodeRowKey: KeyEncoder): AsyncGenerator<TransformedErpRow> {
+/** Rows in the cursor's batches: one await per batch, not per row (it showed on 1M-row reads). */
+export async function* transformErpRowBatches(
+  deps: Pick<SyncDeps, 'erpPool' | 'signal'>,
+  mapping: SyncMapping,
+  encodeRowKey: KeyEncoder,
+): AsyncGenerator<TransformedErpRow[]> {
   const transform = compileRowTransform(mapping);
   const source = mapping.source.kind === 'query' ? { query: mapping.source.query } : { table: mapping.source.table };
   let rowNumber = 0;
   for await (const batch of readErpRows(deps.erpPool, buildSourceSql(source), deps.signal ? { signal: deps.signal } : {})) {
-    for (const row of batch.rows) {
+    const rows = new Array<TransformedErpRow>(batch.rows.length);
+    for (let index = 0; index < batch.rows.length; index += 1) {
       rowNumber += 1;
-      const result = transform(row, batch.columns);
-      yield { rowNumber, result, key: result.ok ? encodeRowKey(result.keyValues) : undefined };
+      const result = transform(batch.rows[index]!, batch.columns);
+      rows[index] = { rowNumber, result, key: result.ok ? encodeRowKey(result.keyValues) : undefined };
     }
+    yield rows;
   }
 }
 

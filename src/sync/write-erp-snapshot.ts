@@ -8,7 +8,7 @@ import type { KeyedDiffer } from '../diff/compute-diff.ts';
 import type { SyncMapping } from '../mapping/index.ts';
 import type { KeyEncoder } from './sync-keys.ts';
 import type { SyncDeps } from './sync-deps.ts';
-import { transformErpRows } from './transform-erp-rows.ts';
+import { transformErpRowBatches } from './transform-erp-rows.ts';
 import { appendWrittenRow, formatCellTexts, type WrittenRows } from './written-rows.ts';
 
 export class ErpChangedDuringRunError extends Error {
@@ -22,11 +22,13 @@ export async function writeErpSnapshotRows(
   const { mapping, differ, snapshot } = input;
   const fieldNames = mapping.fields.map((field) => field.name);
   let written = 0;
-  for await (const { result, key } of transformErpRows(deps, mapping, input.encodeRowKey)) {
-    if (key === undefined || !differ.claimAcceptedRow(key, result.cells)) continue;
-    written += 1;
-    const texts = formatCellTexts(result.cells, fieldNames, differ.clearedFieldsOf(key, result.cells));
-    await appendWrittenRow(snapshot, texts);
+  for await (const batch of transformErpRowBatches(deps, mapping, input.encodeRowKey)) {
+    for (const { result, key } of batch) {
+      if (key === undefined || !differ.claimAcceptedRow(key, result.cells)) continue;
+      written += 1;
+      const drained = appendWrittenRow(snapshot, formatCellTexts(result.cells, fieldNames, differ.clearedFieldsOf(key, result.cells)));
+      if (drained) await drained;
+    }
   }
   if (written !== input.firstPassCount) {
     throw new ErpChangedDuringRunError(
