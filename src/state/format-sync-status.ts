@@ -47,6 +47,7 @@ function formatSummary(sync: SyncStatus): string {
     `open import jobs ${sync.openImportJobs}`,
   ];
   if (sync.unfinishedRuns > 0) parts.push(`unfinished runs ${sync.unfinishedRuns}`);
+  if (sync.deletesAwaitingConfirmation > 0) parts.push(`deletes sent, not yet confirmed by an export ${formatCount(sync.deletesAwaitingConfirmation)}`);
   return parts.join('; ');
 }
 

@@ -116,7 +116,9 @@ async function upsertKeyStateBatch(
        owned = excluded.owned,
        last_sent_at = excluded.last_sent_at,
        last_confirmed_at = coalesce(excluded.last_confirmed_at, ks.last_confirmed_at),
-       last_run_id = excluded.last_run_id`,
+       last_run_id = excluded.last_run_id,
+       delete_sent_run_id = null,
+       delete_sent_at = null`,
     [
       sync,
       options.owned ?? true,
@@ -130,7 +132,53 @@ async function upsertKeyStateBatch(
   return result.rowCount;
 }
 
-/** Forgets keys (after Kibo confirmed their deletion). Returns how many were found and removed. */
+/**
+ * Records that a completed snapshot sent the deletion of these keys. They stay owned (a later run that
+ * still finds them in Kibo deletes them again) until confirmSentDeletes sees an export without them.
+ * Returns how many keys were marked.
+ */
+export async function markDeletesSent(
+  db: Knex,
+  sync: string,
+  keys: Iterable<string> | AsyncIterable<string>,
+  sent: { readonly runId: number; readonly sentAt: Date },
+): Promise<number> {
+  return db.transaction(async (trx) => {
+    let marked = 0;
+    for await (const batch of batchRows(keys, KEY_STATE_BATCH_SIZE)) {
+      const result = (await trx.raw(
+        `update ${STATE_TABLES.keyState} set delete_sent_run_id = ?, delete_sent_at = ? where sync = ? and key = any(?::text[])`,
+        [sent.runId, sent.sentAt, sync, batch],
+      )) as { rowCount: number };
+      marked += result.rowCount;
+    }
+    return marked;
+  });
+}
+
+/**
+ * Keys whose deletion was sent and not yet confirmed. Bounded by what snapshots deleted (each one within
+ * the sync's delete guards), not by the sync's size; the partial index finds them without a scan.
+ */
+export async function listSentDeletes(db: Knex, sync: string): Promise<string[]> {
+  const rows = (await db(STATE_TABLES.keyState).select('key').where({ sync }).whereNotNull('delete_sent_run_id')) as { key: string }[];
+  return rows.map((row) => row.key);
+}
+
+/** The keys are live in Kibo again (and not being deleted): they stay owned, no longer awaiting a delete. */
+export async function clearSentDeletes(db: Knex, sync: string, keys: readonly string[]): Promise<number> {
+  let cleared = 0;
+  for (let start = 0; start < keys.length; start += KEY_STATE_BATCH_SIZE) {
+    const result = (await db.raw(
+      `update ${STATE_TABLES.keyState} set delete_sent_run_id = null, delete_sent_at = null where sync = ? and key = any(?::text[])`,
+      [sync, keys.slice(start, start + KEY_STATE_BATCH_SIZE)],
+    )) as { rowCount: number };
+    cleared += result.rowCount;
+  }
+  return cleared;
+}
+
+/** Forgets keys (after an export showed Kibo no longer has them). Returns how many were found and removed. */
 export async function deleteKeyStates(
   db: Knex,
   sync: string,

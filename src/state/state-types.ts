@@ -164,4 +164,6 @@ export interface SyncStatus {
   readonly openImportJobs: number;
   readonly trackedKeys: number;
   readonly ownedKeys: number;
+  /** Owned keys whose delete a snapshot sent, kept owned until an export shows Kibo no longer has them. */
+  readonly deletesAwaitingConfirmation: number;
 }

@@ -31,6 +31,7 @@ export async function loadSyncStatus(db: Knex, options: { sync?: string; limit: 
     openImportJobs: openJobs.get(sync) ?? 0,
     trackedKeys: keys.get(sync)?.tracked ?? 0,
     ownedKeys: keys.get(sync)?.owned ?? 0,
+    deletesAwaitingConfirmation: keys.get(sync)?.deletesSent ?? 0,
   }));
 }
 
@@ -80,10 +81,15 @@ async function countPerSync(db: Knex, query: Knex.QueryBuilder, syncColumn: stri
 async function loadKeyCountsPerSync(
   db: Knex,
   syncs: readonly string[],
-): Promise<Map<string, { tracked: number; owned: number }>> {
+): Promise<Map<string, { tracked: number; owned: number; deletesSent: number }>> {
   const rows = (await db(STATE_TABLES.keyState)
-    .select('sync', db.raw('count(*)::bigint as tracked'), db.raw('count(*) filter (where owned)::bigint as owned'))
+    .select(
+      'sync',
+      db.raw('count(*)::bigint as tracked'),
+      db.raw('count(*) filter (where owned)::bigint as owned'),
+      db.raw('count(*) filter (where delete_sent_run_id is not null)::bigint as deletes_sent'),
+    )
     .whereIn('sync', syncs)
-    .groupBy('sync')) as { sync: string; tracked: string; owned: string }[];
-  return new Map(rows.map((row) => [row.sync, { tracked: Number(row.tracked), owned: Number(row.owned) }]));
+    .groupBy('sync')) as { sync: string; tracked: string; owned: string; deletes_sent: string }[];
+  return new Map(rows.map((row) => [row.sync, { tracked: Number(row.tracked), owned: Number(row.owned), deletesSent: Number(row.deletes_sent) }]));
 }

@@ -6,7 +6,7 @@ import { SyncLockLostError, tryAcquireSyncLock, type SyncLock } from '../schedul
 import { recordRunDataDir, startRun, type RunRecord } from '../state/index.ts';
 import { describeError } from '../support/errors.ts';
 import { redactSecrets, type RedactText } from '../support/redact-secrets.ts';
-import { closeRun, countRun, recordImportOutcome, type RunEnding } from './finish-sync-run.ts';
+import { closeRun, confirmSentDeletes, countRun, recordImportOutcome, type RunEnding } from './finish-sync-run.ts';
 import { importPreparedRuns, type ImportOutcome } from './import-prepared-runs.ts';
 import { prepareSyncRun, type PreparedRun, type RunContext } from './prepare-sync-run.ts';
 import { createRunDirectory, type RunDirectory } from './run-directory.ts';
@@ -108,6 +108,7 @@ async function prepare(run: Started): Promise<void> {
   if (run.ending) return;
   try {
     run.prepared = await prepareSyncRun(run.context);
+    await settleSentDeletes(run.prepared);
     const { plan } = run.prepared;
     if (plan.action === 'blocked') {
       run.ending = { status: 'blocked', prepared: run.prepared, error: `blocked: ${plan.violations.map((v) => v.message).join('; ')}. Plan ${run.prepared.planId}` };
@@ -118,6 +119,17 @@ async function prepare(run: Started): Promise<void> {
     }
   } catch (error) {
     run.ending = failure(run, error);
+  }
+}
+
+/** Evidence for earlier snapshots' deletes; a failure leaves them awaiting (next run) and never fails this run. */
+async function settleSentDeletes(prepared: PreparedRun): Promise<void> {
+  const { context } = prepared;
+  try {
+    const evidence = await confirmSentDeletes(prepared);
+    if (evidence.confirmed > 0) context.deps.logger.info({ sync: context.mapping.sync, runId: context.run.id, ...evidence }, `${evidence.confirmed} sent delete(s) confirmed by Kibo's export; no longer owned`);
+  } catch (error) {
+    context.deps.logger.warn({ err: error, sync: context.mapping.sync, runId: context.run.id }, `could not check earlier deletes against the export: ${describeError(error)}; they stay owned until a later run can`);
   }
 }
 

@@ -10,7 +10,7 @@ import { formatHash64 } from '../diff/hash-64.ts';
 import type { ImportLogRow } from '../kibo/import-log.ts';
 import { matchHeader } from '../kibo/resources/resource-registry.ts';
 import type { SyncMapping } from '../mapping/index.ts';
-import { deleteKeyStates, recordRejectedRows, upsertKeyStates, type KeyHash, type RunRecord } from '../state/index.ts';
+import { markDeletesSent, recordRejectedRows, upsertKeyStates, type KeyHash, type RunRecord } from '../state/index.ts';
 import type { Clock } from '../support/clock.ts';
 import type { Knex } from 'knex';
 import { UPLOAD_MANIFEST_FILE, type UploadManifest } from './import-prepared-runs.ts';
@@ -102,7 +102,7 @@ export interface UploadOutcomeInput {
   readonly logRows: readonly ImportLogRow[];
   /** Kibo completed the resource and this run's outcome is current: advance key state. */
   readonly advanceKeyState: boolean;
-  /** Owned keys the snapshot deleted (empty for a delta). */
+  /** Owned keys the snapshot deleted (empty for a delta): they stay owned until an export confirms it. */
   readonly deleteKeys: () => Promise<readonly string[]>;
 }
 
@@ -128,15 +128,17 @@ export async function recordUploadOutcome(deps: { readonly db: Knex; readonly cl
   }));
   const notes: string[] = [];
   if (!input.advanceKeyState) return { rejectedByKibo: logRows.length, deleted: 0, notes };
+  const now = new Date(deps.clock.now());
   if (unplaced > 0) {
     // A rejection we cannot tie to a row could be any row: claim none of them rather than the wrong one.
     notes.push(`${unplaced} Kibo log row(s) name no row of the upload; key state not advanced`);
   } else {
-    const now = new Date(deps.clock.now());
     await upsertKeyStates(deps.db, mapping.sync, acceptedRows(input, rejectedRows), { runId, sentAt: now, confirmedAt: now, owned: true });
   }
+  // A completed job is no proof that Kibo deleted every omitted row: the keys stay owned (so a run that
+  // still finds them deletes them again) until an export without them confirms it (confirmSentDeletes).
   const deleteKeys = await input.deleteKeys();
-  if (deleteKeys.length > 0) await deleteKeyStates(deps.db, mapping.sync, deleteKeys);
+  if (deleteKeys.length > 0) await markDeletesSent(deps.db, mapping.sync, deleteKeys, { runId, sentAt: now });
   return { rejectedByKibo: logRows.length, deleted: deleteKeys.length, notes };
 }
 

@@ -1,8 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   STATE_TABLES,
+  clearSentDeletes,
   countKeyStates,
   deleteKeyStates,
+  listSentDeletes,
+  markDeletesSent,
   loadKeyHashes,
   findOwnedKeys,
   startRun,
@@ -149,5 +152,20 @@ describe('key state', () => {
     }
     await expect(upsertKeyStates(state.db, 'atomic', failingRows(), { runId, sentAt })).rejects.toThrow('ERP cursor lost');
     expect(await countKeyStates(state.db, 'atomic')).toEqual({ tracked: 0, owned: 0 });
+  });
+
+  it('marks sent deletes of one sync in batches, keeps them owned, and unmarks them when sent again or cleared', async () => {
+    await upsertKeyStates(state.db, 'sent', generateKeyHashes(6_000, 's-'), { runId, sentAt });
+    await upsertKeyStates(state.db, 'sent-other', generateKeyHashes(10, 'o-'), { runId, sentAt });
+    const doomed = [...generateKeyHashes(5_500, '')].map((row) => row.key);
+    expect(await markDeletesSent(state.db, 'sent', fromAsync([...doomed, 'NOT-THERE']), { runId, sentAt })).toBe(5_500);
+    expect((await listSentDeletes(state.db, 'sent')).sort()).toEqual(doomed);
+    expect(await listSentDeletes(state.db, 'sent-other')).toEqual([]);
+    expect(await countKeyStates(state.db, 'sent')).toEqual({ tracked: 6_000, owned: 6_000 });
+    expect((await findOwnedKeys(state.db, 'sent', doomed)).size).toBe(5_500);
+
+    await upsertKeyStates(state.db, 'sent', [{ key: doomed[0]!, hash: 'back' }], { runId, sentAt });
+    expect(await clearSentDeletes(state.db, 'sent', doomed.slice(1, 5_201))).toBe(5_200);
+    expect((await listSentDeletes(state.db, 'sent')).sort()).toEqual(doomed.slice(5_201));
   });
 });

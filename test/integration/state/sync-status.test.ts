@@ -63,7 +63,7 @@ describe('sync status', () => {
     expect(onlyPricing.map((entry) => entry.recentRuns.map((run) => run.status))).toEqual([['blocked']]);
     const unknown = await loadSyncStatus(state.db, { sync: 'customers', limit: 10 });
     expect(unknown).toEqual([
-      { sync: 'customers', recentRuns: [], lastGoodRun: undefined, unfinishedRuns: 0, openImportJobs: 0, trackedKeys: 0, ownedKeys: 0 },
+      { sync: 'customers', recentRuns: [], lastGoodRun: undefined, unfinishedRuns: 0, openImportJobs: 0, trackedKeys: 0, ownedKeys: 0, deletesAwaitingConfirmation: 0 },
     ]);
 
     const withGood = await loadSyncStatus(state.db, { limit: 3 });

@@ -70,7 +70,8 @@ describe('deletes: mirror on products', () => {
     expect(codes).not.toContain('000126');
     expect(codes).toContain(HAND_MADE_CODE);
     expect(codes.filter((code) => code !== HAND_MADE_CODE).sort()).toEqual(await sellableSkus());
-    expect(await ownedKeys()).not.toContain(encodeKey([MASTER_CATALOG, '000126']));
+    // A completed job is no proof of the delete: the key stays owned until an export without it (sent-deletes.test.ts).
+    expect(await ownedKeys()).toContain(encodeKey([MASTER_CATALOG, '000126']));
   });
 
   it('a snapshot whose ERP rows vanish between the diff and the snapshot read fails, and sends nothing', async () => {
