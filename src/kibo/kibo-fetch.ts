@@ -207,7 +207,13 @@ async function attemptOnce(baseFetch: FetchLike, request: RequestShape, policy: 
     // poll (and with it the job deadline, the sync's lock and shutdown) forever.
     const consume = bodyConsumerOf(request.init);
     if (consume === undefined || response.status < 200 || response.status >= 300) return { response: await bufferResponse(response) };
-    await consume(response);
+    try {
+      await consume(response);
+    } catch (error) {
+      // A body the consumer gave up on (a cap, a full disk) must not keep its connection busy.
+      controller.abort(error);
+      throw error;
+    }
     return { response: new Response(null, { status: response.status, statusText: response.statusText, headers: response.headers }) };
   } catch (error) {
     return { error, timedOut };

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseImportLog } from '../../../src/kibo/import-log.ts';
+import { IMPORT_LOG_ZIP_LIMITS, MAX_IMPORT_LOG_UNCOMPRESSED_BYTES, parseImportLog } from '../../../src/kibo/import-log.ts';
+import { DEFAULT_ZIP_LIMITS } from '../../../src/kibo/kibo-zip.ts';
 import { writeZip } from '../../../src/kibo/kibo-zip.ts';
 
 describe('parseImportLog', () => {
@@ -41,5 +42,18 @@ describe('parseImportLog', () => {
   it('reads an empty log and a header-only log as no rows', async () => {
     expect(await parseImportLog(Buffer.alloc(0))).toEqual([]);
     expect(await parseImportLog(await writeZip([{ name: 'log.csv', content: 'Resource,Row,Key,Field,Message' }]))).toEqual([]);
+  });
+
+  it('refuses a plain log over its own limit (not the export-sized one), naming the source and the limit', async () => {
+    expect(IMPORT_LOG_ZIP_LIMITS.maxTotalBytes).toBeLessThan(DEFAULT_ZIP_LIMITS.maxTotalBytes);
+    const text = Buffer.alloc(MAX_IMPORT_LOG_UNCOMPRESSED_BYTES + 1, 'Products,2,K,Price,bad\n');
+    await expect(parseImportLog(text, { source: 'Kibo import job 7 log x.csv (id f7)' })).rejects.toThrow(
+      `Kibo import job 7 log x.csv (id f7) was refused: it is a plain file of ${text.length} bytes, more than the limit of ${MAX_IMPORT_LOG_UNCOMPRESSED_BYTES} (maxTotalBytes).`,
+    );
+  });
+
+  it('refuses a zipped log with more entries than a log has resources', async () => {
+    const zip = await writeZip(Array.from({ length: IMPORT_LOG_ZIP_LIMITS.maxEntries + 1 }, (_, index) => ({ name: `log${index}.csv`, content: 'Message' })));
+    await expect(parseImportLog(zip)).rejects.toThrow(/^Kibo's import log was refused: Zip holds 51 entries, more than the limit of 50 \(maxEntries\)/);
   });
 });

@@ -1,4 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { Readable } from 'node:stream';
 import { ZipArchive } from 'archiver';
 import yauzl from 'yauzl';
@@ -9,7 +12,24 @@ import {
   readZipEntries,
   readZipToBuffers,
   writeZip,
+  type ZipSource,
 } from '../../../src/kibo/kibo-zip.ts';
+
+const tempDirs: string[] = [];
+afterAll(async () => {
+  await Promise.all(tempDirs.map((dir) => rm(dir, { recursive: true, force: true })));
+});
+
+/** The same bytes as a file on disk: read with yauzl.open, one entry at a time. */
+async function onDisk(zip: Buffer): Promise<ZipSource> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'kibo-zip-test-'));
+  tempDirs.push(dir);
+  const file = path.join(dir, 'test.zip');
+  await writeFile(file, zip);
+  return { path: file };
+}
+
+const inMemory = async (zip: Buffer): Promise<ZipSource> => zip;
 
 /** Builds a zip with archiver directly, so names writeZip would refuse can be written. */
 async function rawZip(entries: readonly { name: string; content: Buffer | string }[]): Promise<Buffer> {
@@ -38,7 +58,7 @@ async function zipWithPatchedName(written: string, patched: string): Promise<Buf
   return zip;
 }
 
-async function collect(zip: Buffer, limits = {}): Promise<Record<string, string>> {
+async function collect(zip: ZipSource, limits = {}): Promise<Record<string, string>> {
   const result: Record<string, string> = {};
   for await (const entry of readZipEntries(zip, limits)) result[entry.name] = (await readStreamToBuffer(entry.stream)).toString('utf8');
   return result;
@@ -75,11 +95,14 @@ describe('writeZip', () => {
   });
 });
 
-describe('readZipEntries limits', () => {
+describe.each([
+  ['in memory', inMemory],
+  ['from a file', onDisk],
+])('readZipEntries limits (%s)', (_where, toSource) => {
   it('refuses a zip bomb (a long run of zeros) by compression ratio before inflating it', async () => {
     const bomb = await rawZip([{ name: 'products.csv', content: Buffer.alloc(20 * 1024 * 1024) }]);
     expect(bomb.length).toBeLessThan(100_000);
-    await expect(collect(bomb)).rejects.toThrow(/Zip entry "products.csv" declares a compression ratio of \d+:1, more than the limit of 200:1 \(maxCompressionRatio\)/);
+    await expect(collect(await toSource(bomb))).rejects.toThrow(/Zip entry "products.csv" declares a compression ratio of \d+:1, more than the limit of 200:1 \(maxCompressionRatio\)/);
   });
 
   it('counts bytes while streaming: a header that lies about the size cannot get more bytes through', async () => {
@@ -87,7 +110,7 @@ describe('readZipEntries limits', () => {
     // Patch the central directory's uncompressed size (offset 24 in the entry record) down to 100.
     const central = zip.indexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02]));
     zip.writeUInt32LE(100, central + 24);
-    await expect(collect(zip, { maxEntryBytes: 1_000 })).rejects.toThrow(
+    await expect(collect(await toSource(zip), { maxEntryBytes: 1_000 })).rejects.toThrow(
       'Zip entry "big.csv" is corrupt: too many bytes in the stream. expected 100. got at least 10000',
     );
   });
@@ -97,35 +120,35 @@ describe('readZipEntries limits', () => {
       { name: 'a.csv', content: 'a'.repeat(600) },
       { name: 'b.csv', content: 'b'.repeat(600) },
     ]);
-    await expect(collect(zip, { maxEntryBytes: 500 })).rejects.toThrow(
+    await expect(collect(await toSource(zip), { maxEntryBytes: 500 })).rejects.toThrow(
       'Zip entry "a.csv" declares 600 uncompressed bytes, more than the limit of 500 (maxEntryBytes).',
     );
-    await expect(collect(zip, { maxTotalBytes: 1_000 })).rejects.toThrow(
+    await expect(collect(await toSource(zip), { maxTotalBytes: 1_000 })).rejects.toThrow(
       'Zip entry "b.csv" brings the zip to 1200 uncompressed bytes, more than the limit of 1000 (maxTotalBytes).',
     );
   });
 
   it('refuses too many entries', async () => {
     const zip = await rawZip(Array.from({ length: 6 }, (_, index) => ({ name: `f${index}.csv`, content: 'x' })));
-    await expect(collect(zip, { maxEntries: 5 })).rejects.toThrow('Zip holds 6 entries, more than the limit of 5 (maxEntries)');
-    expect(Object.keys(await collect(zip, { maxEntries: 6 }))).toHaveLength(6);
+    await expect(collect(await toSource(zip), { maxEntries: 5 })).rejects.toThrow('Zip holds 6 entries, more than the limit of 5 (maxEntries)');
+    expect(Object.keys(await collect(await toSource(zip), { maxEntries: 6 }))).toHaveLength(6);
   });
 
   it('refuses zip-slip names: "../x.csv", absolute paths and backslashes', async () => {
     // archiver sanitises names, so write a harmless name of the same length and patch the bytes.
     const slip = await zipWithPatchedName('zz/x.csv', '../x.csv');
-    await expect(collect(slip)).rejects.toThrow('Zip entry name "../x.csv" is unsafe (invalid relative path)');
+    await expect(collect(await toSource(slip))).rejects.toThrow('Zip entry name "../x.csv" is unsafe (invalid relative path)');
     const absolute = await zipWithPatchedName('zetc/x.csv', '/etc/x.csv');
-    await expect(collect(absolute)).rejects.toThrow('Zip entry name "/etc/x.csv" is unsafe (absolute path)');
+    await expect(collect(await toSource(absolute))).rejects.toThrow('Zip entry name "/etc/x.csv" is unsafe (absolute path)');
     const backslash = await zipWithPatchedName('a_.._x.csv', 'a\\..\\x.csv');
-    await expect(collect(backslash)).rejects.toThrow('Zip entry name "a\\..\\x.csv" is unsafe (invalid characters in fileName)');
+    await expect(collect(await toSource(backslash))).rejects.toThrow('Zip entry name "a\\..\\x.csv" is unsafe (invalid characters in fileName)');
   });
 
   it('explains bytes that are not a zip', async () => {
-    await expect(collect(Buffer.from('ProductCode\r\nA-1'))).rejects.toThrow(
-      'Not a readable zip (16 bytes): End of central directory record signature not found. Either not a zip file, or file is truncated. Kibo import/export files must be zip archives.',
+    await expect(collect(await toSource(Buffer.from('ProductCode\r\nA-1')))).rejects.toThrow(
+      /^Not a readable zip \((16 bytes|\/.+\/test\.zip)\): End of central directory record signature not found\. Either not a zip file, or file is truncated\. Kibo import\/export files must be zip archives\.$/,
     );
-    await expect(assertReadableZip(Buffer.from('nope'), 'Kibo export job 1 file x.zip')).rejects.toThrow(
+    await expect(assertReadableZip(await toSource(Buffer.from('nope')), 'Kibo export job 1 file x.zip')).rejects.toThrow(
       /^Kibo export job 1 file x\.zip is not a readable zip: Not a readable zip/,
     );
   });
@@ -141,5 +164,21 @@ describe('findZipEntry and readZipToBuffers', () => {
     expect((await findZipEntry(zip, 'PRICELISTENTRIES.CSV'))?.toString()).toBe('E');
     expect(await findZipEntry(zip, 'customers.csv')).toBeUndefined();
     expect([...(await readZipToBuffers(zip)).keys()]).toEqual(['Products.csv', 'pricelistentries.csv']);
+  });
+});
+
+describe('reading a zip file from disk', () => {
+  it('gives the same entries as the same bytes in memory, and findZipEntry works on both', async () => {
+    const zip = await writeZip([
+      { name: 'products.csv', content: 'ProductCode\r\nA-1' },
+      { name: 'Categories.csv', content: 'CategoryCode\r\nC-1' },
+    ]);
+    const file = await onDisk(zip);
+    expect(await collect(file)).toEqual(await collect(zip));
+    expect((await findZipEntry(file, 'categories.csv'))?.toString()).toBe('CategoryCode\r\nC-1');
+  });
+
+  it('explains a path that is not there', async () => {
+    await expect(collect({ path: '/nonexistent/kibo-export.zip' })).rejects.toThrow(/^Not a readable zip \(\/nonexistent\/kibo-export\.zip\): ENOENT/);
   });
 });
