@@ -1,5 +1,7 @@
 // Turns a mapping into a fast row function: converters, const cells and column positions are worked
-// out once, so each ERP row costs one pass over the mapped fields.
+// out once, so each ERP row costs a copy of the const cells and one pass over the column fields. The
+// converters take the common Postgres shapes on fast paths; test/unit/mapping/reference/ holds the code
+// before them, which the fast paths must match exactly (transform-matches-reference.test.ts).
 import { encodeKey } from './encode-key.ts';
 import type { CellValue, ColumnIndex, MappedField, RowProblem, RowTransform, RowTransformResult, SourceRow, SyncMapping } from './mapping-types.ts';
 import { CLEAR, SKIP } from './mapping-types.ts';
@@ -9,6 +11,15 @@ import type { FieldConverter } from './value-converters.ts';
 import { createFieldConverter, isConversionFailure } from './value-converters.ts';
 
 const VALUE_EXCERPT_CHARS = 80;
+/** Shared by every row without a problem; frozen, so no caller can add to another row's list. */
+const NO_PROBLEMS: readonly RowProblem[] = Object.freeze([]);
+
+interface CompiledPlans {
+  readonly plans: readonly FieldPlan[];
+  readonly constCells: readonly CellValue[];
+  /** Indexes of the fields read from a column, in field order. */
+  readonly columnFields: readonly number[];
+}
 
 interface FieldPlan {
   readonly field: MappedField;
@@ -16,12 +27,38 @@ interface FieldPlan {
   readonly constCell?: CellValue;
   readonly convert: FieldConverter;
   readonly nullCell: CellValue;
+  /** A text field without limits: a non-empty string value is its own cell, no converter call needed. */
+  readonly textAsIs: boolean;
+}
+
+/**
+ * A row's result. `key` is worked out only when read: the engine keys rows from their normalized key
+ * values instead, so encoding every row's key here would be wasted work.
+ */
+class TransformedRow implements RowTransformResult {
+  constructor(
+    readonly ok: boolean,
+    readonly keyValues: readonly string[],
+    readonly cells: readonly CellValue[],
+    readonly problems: readonly RowProblem[],
+    private readonly keyComplete: boolean,
+  ) {}
+
+  get key(): string {
+    return this.keyComplete ? encodeKey(this.keyValues) : '';
+  }
 }
 
 export function compileRowTransform(mapping: SyncMapping): RowTransform {
   const temporal = createTemporalFormatter(mapping.timezone);
   const plans = mapping.fields.map((field) => planField(field, temporal));
   const keyIndexes = mapping.keyFieldIndexes;
+  const compiled: CompiledPlans = {
+    plans,
+    // Every row starts as a copy of the const cells; only the column fields are then visited.
+    constCells: plans.map((plan) => plan.constCell ?? SKIP),
+    columnFields: plans.flatMap((plan, index) => (plan.constCell === undefined ? [index] : [])),
+  };
   let lastIndex: ColumnIndex | undefined;
   let positions: readonly number[] = [];
   return (row, columnIndex) => {
@@ -32,21 +69,22 @@ export function compileRowTransform(mapping: SyncMapping): RowTransform {
         lastIndex = columnIndex;
       }
     }
-    return transformRow(plans, keyIndexes, row, positions);
+    return transformRow(compiled, keyIndexes, row, positions);
   };
 }
 
 function planField(field: MappedField, temporal: TemporalFormatter): FieldPlan {
   const convert = createFieldConverter(field, temporal);
   const nullCell: CellValue = field.onNull === 'clear' ? CLEAR : SKIP;
-  if (field.column !== undefined) return { field, convert, nullCell };
+  const textAsIs = field.type === 'string' && field.maxLength === undefined && field.spec.allowedValues === undefined;
+  if (field.column !== undefined) return { field, convert, nullCell, textAsIs };
   const constValue = field.constValue ?? null;
   const converted = constValue === null ? undefined : convert(constValue);
   if (isConversionFailure(converted)) {
     // parseMapping checks every const with this converter; reaching here means a hand-built mapping.
     throw new Error(`sync mapping ${field.path}: const ${String(constValue)} is invalid: ${converted.reason}`);
   }
-  return { field, convert, nullCell, constCell: converted ?? nullCell };
+  return { field, convert, nullCell, textAsIs, constCell: converted ?? nullCell };
 }
 
 function resolvePositions(mapping: SyncMapping, columnIndex: ColumnIndex): number[] {
@@ -61,17 +99,19 @@ function resolvePositions(mapping: SyncMapping, columnIndex: ColumnIndex): numbe
   });
 }
 
-function transformRow(plans: readonly FieldPlan[], keyIndexes: readonly number[], row: SourceRow, positions: readonly number[]): RowTransformResult {
+function transformRow(compiled: CompiledPlans, keyIndexes: readonly number[], row: SourceRow, positions: readonly number[]): RowTransformResult {
+  const { plans, columnFields } = compiled;
   const isArrayRow = Array.isArray(row);
-  const cells: CellValue[] = new Array<CellValue>(plans.length);
+  const cells = compiled.constCells.slice();
   let problems: RowProblem[] | undefined;
-  for (let index = 0; index < plans.length; index += 1) {
+  for (let column = 0; column < columnFields.length; column += 1) {
+    const index = columnFields[column] as number;
     const plan = plans[index] as FieldPlan;
-    if (plan.constCell !== undefined) {
-      cells[index] = plan.constCell;
+    const value = isArrayRow ? (row as readonly unknown[])[positions[index] ?? -1] : (row as Readonly<Record<string, unknown>>)[plan.field.column ?? ''];
+    if (plan.textAsIs && typeof value === 'string' && value.length > 0) {
+      cells[index] = value;
       continue;
     }
-    const value = isArrayRow ? (row as readonly unknown[])[positions[index] ?? -1] : (row as Readonly<Record<string, unknown>>)[plan.field.column ?? ''];
     if (value === null || value === undefined) {
       cells[index] = plan.nullCell;
       continue;
@@ -86,23 +126,30 @@ function transformRow(plans: readonly FieldPlan[], keyIndexes: readonly number[]
       cells[index] = SKIP;
     }
   }
-  return finishRow(plans, keyIndexes, row, positions, cells, problems ?? []);
+  return finishRow(plans, keyIndexes, row, positions, cells, problems);
 }
 
-function finishRow(plans: readonly FieldPlan[], keyIndexes: readonly number[], row: SourceRow, positions: readonly number[], cells: CellValue[], problems: RowProblem[]): RowTransformResult {
+function finishRow(plans: readonly FieldPlan[], keyIndexes: readonly number[], row: SourceRow, positions: readonly number[], cells: CellValue[], found: RowProblem[] | undefined): RowTransformResult {
+  let problems = found;
   const keyValues: string[] = [];
-  for (const fieldIndex of keyIndexes) {
+  for (let key = 0; key < keyIndexes.length; key += 1) {
+    const fieldIndex = keyIndexes[key] as number;
     const cell = cells[fieldIndex];
     const field = (plans[fieldIndex] as FieldPlan).field;
-    if (typeof cell === 'string' && cell.trim().length > 0) {
+    if (typeof cell === 'string' && !isBlank(cell)) {
       keyValues.push(cell);
-    } else if (!problems.some((problem) => problem.field === field.name)) {
+    } else if (problems === undefined || !problems.some((problem) => problem.field === field.name)) {
       const value = field.column === undefined ? null : Array.isArray(row) ? (row as readonly unknown[])[positions[fieldIndex] ?? -1] : (row as Readonly<Record<string, unknown>>)[field.column];
-      problems.push(rowProblem(field, value, 'key is null'));
+      (problems ??= []).push(rowProblem(field, value, 'key is null'));
     }
   }
-  const complete = keyValues.length === keyIndexes.length;
-  return { ok: problems.length === 0, key: complete ? encodeKey(keyValues) : '', keyValues, cells, problems };
+  return new TransformedRow(problems === undefined, keyValues, cells, problems ?? NO_PROBLEMS, keyValues.length === keyIndexes.length);
+}
+
+/** cell.trim() === '', without trimming when the first character is printable ASCII (the usual key). */
+function isBlank(cell: string): boolean {
+  const first = cell.charCodeAt(0);
+  return first > 0x20 && first < 0x7f ? false : cell.trim().length === 0;
 }
 
 function rowProblem(field: MappedField, value: unknown, reason: string): RowProblem {

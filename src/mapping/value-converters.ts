@@ -1,9 +1,9 @@
 // One converter per mapped field, built once per mapping: ERP value (raw pg text or a JS value, never
 // null here) → the exact CSV cell text, or a failure reason. Null handling (onNull) is the caller's.
 import type { BooleanSpelling } from '../kibo/resources/resource-types.ts';
-import { formatDecimalCanonical, formatDecimalWithScale, isIntegralDecimal, parseDecimalText } from './decimal-text.ts';
+import { formatDecimalCanonical, formatDecimalWithScale, formatPlainDecimal, isIntegralDecimal, parseDecimalText } from './decimal-text.ts';
 import type { MappedField } from './mapping-types.ts';
-import { parsePgArrayText } from './pg-array-text.ts';
+import { joinPlainPgArrayText, parsePgArrayText } from './pg-array-text.ts';
 import type { TemporalFormatter } from './temporal-text.ts';
 
 export interface ConversionFailure {
@@ -17,6 +17,9 @@ const BOOLEAN_WORDS: ReadonlyMap<string, boolean> = new Map([
   ['t', true], ['true', true], ['yes', true], ['y', true], ['1', true],
   ['f', false], ['false', false], ['no', false], ['n', false], ['0', false],
 ]);
+
+/** Distinct plain list texts remembered per list field; beyond them, each value is joined again. */
+const JOINED_LIST_CACHE_ENTRIES = 256;
 
 const BOOLEAN_SPELLINGS: Readonly<Record<BooleanSpelling, readonly [string, string]>> = {
   'True/False': ['True', 'False'],
@@ -79,7 +82,8 @@ function createValueLimits(field: MappedField): ((cell: string) => string | Conv
       }
       text = checked.join(separator ?? '');
     }
-    if (maxLength !== undefined) {
+    // UTF-16 units ≥ characters, so a text within the limit in units needs no count.
+    if (maxLength !== undefined && text.length > maxLength) {
       const length = countCharacters(text);
       if (length > maxLength) return { reason: `${length} characters, more than the maximum ${maxLength}` };
     }
@@ -103,6 +107,10 @@ function numericText(value: unknown): string | ConversionFailure {
 }
 
 function convertInteger(value: unknown): string | ConversionFailure {
+  if (typeof value === 'string') {
+    const plain = formatPlainDecimal(value, undefined, true);
+    if (plain !== undefined) return plain;
+  }
   const text = numericText(value);
   if (typeof text !== 'string') return text;
   const parsed = parseDecimalText(text);
@@ -113,6 +121,10 @@ function convertInteger(value: unknown): string | ConversionFailure {
 
 function createDecimalConverter(scale: number | undefined): FieldConverter {
   return (value) => {
+    if (typeof value === 'string') {
+      const plain = formatPlainDecimal(value, scale);
+      if (plain !== undefined) return plain;
+    }
     const text = numericText(value);
     if (typeof text !== 'string') return text;
     const parsed = parseDecimalText(text);
@@ -124,6 +136,9 @@ function createDecimalConverter(scale: number | undefined): FieldConverter {
 function createBooleanConverter(spelling: BooleanSpelling): FieldConverter {
   const [yes, no] = BOOLEAN_SPELLINGS[spelling];
   return (value) => {
+    // Postgres prints booleans as t/f: no trim, lower-casing or Map lookup for those.
+    if (value === 't' || value === true) return yes;
+    if (value === 'f' || value === false) return no;
     let flag: boolean | undefined;
     if (typeof value === 'boolean') flag = value;
     else if (typeof value === 'string') flag = BOOLEAN_WORDS.get(value.trim().toLowerCase());
@@ -137,7 +152,17 @@ function createListConverter(field: MappedField): FieldConverter {
   const target = field.targetSeparator ?? ',';
   const explicitSource = field.sourceSeparator;
   const sourceSeparator = explicitSource ?? target;
+  // List columns usually hold a few distinct arrays ('{DirectShip,InStorePickup}'): their joins are kept.
+  const joinedTexts = new Map<string, string>();
   return (value) => {
+    if (explicitSource === undefined && typeof value === 'string') {
+      let plain = joinedTexts.get(value);
+      if (plain === undefined) {
+        plain = joinPlainPgArrayText(value, target);
+        if (plain !== undefined && joinedTexts.size < JOINED_LIST_CACHE_ENTRIES) joinedTexts.set(value, plain);
+      }
+      if (plain !== undefined) return plain.length === 0 ? undefined : plain;
+    }
     const elements = splitListValue(value, sourceSeparator, explicitSource === undefined);
     if (isConversionFailure(elements)) return elements;
     const texts: string[] = [];
