@@ -227,17 +227,30 @@ export async function runExport(client: KiboClient, request: ExportJobRequest, o
   return { ...downloaded, job: withFiles };
 }
 
-/**
- * The job's log rows, or an empty list when the job has no log file. The log is downloaded into memory
- * under its own cap and read with the import log's own zip limits (see import-log.ts).
- */
+export interface ImportJobLog {
+  readonly file: DropLocation;
+  /** The log file as Kibo gave it (to keep with the run), at most MAX_IMPORT_LOG_DOWNLOAD_BYTES. */
+  readonly bytes: Buffer;
+  readonly rows: ImportLogRow[];
+}
+
+/** The job's log rows, or an empty list when the job has no log file. */
 export async function readImportJobLog(client: Pick<KiboClient, 'downloadFile'>, job: KiboJob): Promise<ImportLogRow[]> {
-  const log = findLogFile(job);
-  if (log === undefined) return [];
-  const what = `Kibo import job ${job.id} log ${log.fileName ?? log.id} (id ${log.id})`;
+  return (await downloadImportJobLog(client, job))?.rows ?? [];
+}
+
+/**
+ * The job's log file and its rows, or undefined when the job has none. The log is downloaded into memory
+ * under its own cap and read with the import log's own zip limits (see import-log.ts); both refusals
+ * name the job and the file.
+ */
+export async function downloadImportJobLog(client: Pick<KiboClient, 'downloadFile'>, job: KiboJob): Promise<ImportJobLog | undefined> {
+  const file = findLogFile(job);
+  if (file === undefined) return undefined;
+  const what = `Kibo import job ${job.id} log ${file.fileName ?? file.id} (id ${file.id})`;
   let bytes: Buffer;
   try {
-    bytes = await client.downloadFile(log.id, { maxBytes: MAX_IMPORT_LOG_DOWNLOAD_BYTES });
+    bytes = await client.downloadFile(file.id, { maxBytes: MAX_IMPORT_LOG_DOWNLOAD_BYTES });
   } catch (error) {
     if (!(error instanceof DownloadTooLargeError)) throw error;
     throw new Error(
@@ -247,5 +260,5 @@ export async function readImportJobLog(client: Pick<KiboClient, 'downloadFile'>,
       { cause: error },
     );
   }
-  return parseImportLog(bytes, { source: what });
+  return { file, bytes, rows: await parseImportLog(bytes, { source: what }) };
 }

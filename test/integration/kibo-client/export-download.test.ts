@@ -8,7 +8,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from '../../../src/kibo/emulator/kibo-emulator.ts';
 import { MAX_IMPORT_LOG_DOWNLOAD_BYTES } from '../../../src/kibo/import-log.ts';
-import { findExportFile, findLogFile, readImportJobLog, runExport, waitForJob } from '../../../src/kibo/kibo-jobs.ts';
+import { downloadImportJobLog, findExportFile, findLogFile, readImportJobLog, runExport, waitForJob } from '../../../src/kibo/kibo-jobs.ts';
 import { findZipEntry, writeZip } from '../../../src/kibo/kibo-zip.ts';
 import type { ExportJobRequest } from '../../../src/kibo/wire-types.ts';
 import { WAIT, createHarness, createTempDir, importProducts, productRow, startTestEmulator, type Harness } from './client-harness.ts';
@@ -138,6 +138,9 @@ describe('import log download', () => {
     const { jobId } = await importProducts(client, [productRow('G-1', 'Good', '1'), productRow('B-1', 'Bad', 'abc')]);
     const { job } = await waitForJob(client, 'import', jobId, WAIT);
     expect(await readImportJobLog(client, job)).toMatchObject([{ resource: 'Products', rowNumber: 3 }]);
+    const kept = await downloadImportJobLog(client, job);
+    expect(kept?.rows).toEqual(await readImportJobLog(client, job));
+    expect(kept?.bytes.equals(await client.downloadFile(findLogFile(job)?.id ?? ''))).toBe(true);
     // The same job, its log file swapped for a real file on the emulator that is over the log's cap.
     const text = 'Resource,Row,Key,Field,Message\r\n' + 'Products,2,X,Price,bad\r\n'.repeat(Math.ceil(MAX_IMPORT_LOG_DOWNLOAD_BYTES / 24) + 10);
     const huge = await client.uploadFile('huge-log.csv', Buffer.from(text));
