@@ -5,8 +5,13 @@ import { EXIT_CODES, type ExitCode } from './cli-context.ts';
 /** `locked`: another process holds the sync's lock, so the run asked for did not happen (like `flock -n`). */
 const FAILED_STATUSES = new Set(['failed', 'aborted', 'stuck', 'locked']);
 
+/** A run skipped because an earlier import job is still open did not happen either: like `locked`. */
+function heldByOpenImport(summary: SyncRunSummary): boolean {
+  return summary.status === 'skipped' && summary.importJobId !== undefined;
+}
+
 export function exitCodeOfRuns(summaries: readonly SyncRunSummary[]): ExitCode {
-  if (summaries.some((summary) => FAILED_STATUSES.has(summary.status))) return EXIT_CODES.failed;
+  if (summaries.some((summary) => FAILED_STATUSES.has(summary.status) || heldByOpenImport(summary))) return EXIT_CODES.failed;
   if (summaries.some((summary) => summary.status === 'blocked')) return EXIT_CODES.blocked;
   return EXIT_CODES.ok;
 }

@@ -31,12 +31,13 @@ export function registerRunCommand(program: Command, context: CliContext): void 
     }
     const runtime = await openCommandRuntime(context, readSettingsOverrides(flags));
     try {
-      const mappings = selectMappings(await loadMappingsOrFail(runtime.settings.mappingsDir), names);
+      const allMappings = await loadMappingsOrFail(runtime.settings.mappingsDir);
+      const mappings = selectMappings(allMappings, names);
       const summaries = await runSyncCycle(
         {
           db: runtime.db, erpPool: runtime.erpPool, kibo: runtime.kibo, clock: runtime.clock, logger: runtime.logger,
           dataDir: runtime.settings.dataDir, timings: runtime.settings.kibo.emulatorUrl ? EMULATOR_SYNC_TIMINGS : DEFAULT_SYNC_TIMINGS, signal: context.shutdownSignal,
-          lockDatabaseUrl: runtime.settings.stateDatabaseUrl, redact: runtime.redact,
+          lockDatabaseUrl: runtime.settings.stateDatabaseUrl, redact: runtime.redact, mappings: allMappings,
         },
         mappings,
         {

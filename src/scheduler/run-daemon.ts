@@ -129,7 +129,8 @@ function createCycleRunner(deps: DaemonDeps, mappings: readonly SyncMapping[]): 
         if (claims && claims.servedElsewhere.length > 0) deps.logger.info({ syncs: claims.servedElsewhere }, 'tick already served by another replica');
         if (syncs.length === 0) return;
         const due = syncs.map((sync) => mappingBySync.get(sync)!);
-        const summaries = await runSyncCycle(deps, due, { trigger: request.trigger, resync: request.trigger === 'resync', dryRun: false });
+        // Every mapping, not only the due ones: an earlier import job to adopt may carry other syncs too.
+        const summaries = await runSyncCycle({ ...deps, mappings }, due, { trigger: request.trigger, resync: request.trigger === 'resync', dryRun: false });
         logCycle(deps, request.trigger, summaries);
       } finally {
         await claims?.release();

@@ -89,11 +89,10 @@ export async function listRunIdsOfJob(db: Knex, id: string): Promise<number[]> {
  * Import jobs of runs left in one of `runStatuses` (e.g. aborted while the outcome was being recorded):
  * the job row may be finished while its run never got its outcome.
  */
-export async function findImportJobsOfRuns(db: Knex, runStatuses: readonly string[]): Promise<KiboJobRecord[]> {
-  const rows = (await selectJobs(db)
-    .where('job.kind', 'import')
-    .whereIn('run.status', [...runStatuses])
-    .orderBy([{ column: 'job.created_at' }, { column: 'job.id' }])) as Record<string, unknown>[];
+export async function findImportJobsOfRuns(db: Knex, runStatuses: readonly string[], sync?: string): Promise<KiboJobRecord[]> {
+  const query = selectJobs(db).where('job.kind', 'import').whereIn('run.status', [...runStatuses]);
+  if (sync !== undefined) query.andWhere('run.sync', sync);
+  const rows = (await query.orderBy([{ column: 'job.created_at' }, { column: 'job.id' }])) as Record<string, unknown>[];
   return rows.map(parseKiboJobRow);
 }
 

@@ -15,6 +15,8 @@ export interface RunEnding {
   readonly error?: string;
   readonly prepared?: PreparedRun;
   readonly imported?: ImportOutcome;
+  /** A skipped run: the earlier import job still open in Kibo that held it back. */
+  readonly heldByImportJobId?: string;
 }
 
 /** Applies an import's outcome to state (from the uploaded file); returns the Kibo-rejected and deleted counts. */
@@ -116,7 +118,7 @@ export async function closeRun(context: RunContext, ending: RunEnding, counts: P
     stageDurationsMs: { ...context.stages.durationsMs },
     ...(planId ? { planId, planAction: ending.prepared!.plan.action } : {}),
     violations: ending.prepared?.plan.violations ?? [],
-    ...(ending.imported?.jobId ? { importJobId: ending.imported.jobId } : {}),
+    ...(ending.imported?.jobId ? { importJobId: ending.imported.jobId } : ending.heldByImportJobId ? { importJobId: ending.heldByImportJobId } : {}),
     files: { ...context.files },
     ...(ending.error ? { error: ending.error } : {}),
     startedAt: run.startedAt.toISOString(),

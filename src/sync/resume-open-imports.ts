@@ -27,7 +27,7 @@ import type { SyncRunSummary } from './sync-summary.ts';
 export const INTERRUPTED_BEFORE_UPLOAD = 'interrupted before upload; the next tick starts afresh';
 
 /** Statuses of a run whose import may still be unrecorded: shutdown (aborted) and deadline (stuck) leave the job open. */
-const ADOPTABLE_RUN_STATUSES: ReadonlySet<RunStatus> = new Set(['running', 'stuck', 'aborted']);
+export const ADOPTABLE_RUN_STATUSES: ReadonlySet<RunStatus> = new Set(['running', 'stuck', 'aborted']);
 
 export interface ResumeReport {
   readonly adoptedJobs: string[];
@@ -106,7 +106,7 @@ async function listJobsToAdopt(deps: SyncCycleDeps): Promise<string[]> {
   return [...ids];
 }
 
-async function syncsOfJob(deps: SyncCycleDeps, jobId: string): Promise<string[]> {
+export async function syncsOfJob(deps: SyncCycleDeps, jobId: string): Promise<string[]> {
   const runs = await loadRuns(deps, await listRunIdsOfJob(deps.db, jobId));
   return [...new Set(runs.map((run) => run.sync))].sort();
 }
@@ -132,7 +132,7 @@ async function releaseAll(locks: Map<string, SyncLock>): Promise<void> {
   locks.clear();
 }
 
-async function loadRuns(deps: SyncCycleDeps, runIds: readonly number[]): Promise<RunRecord[]> {
+export async function loadRuns(deps: SyncCycleDeps, runIds: readonly number[]): Promise<RunRecord[]> {
   const runs: RunRecord[] = [];
   for (const id of runIds) {
     const run = await findRun(deps.db, id);
@@ -141,7 +141,8 @@ async function loadRuns(deps: SyncCycleDeps, runIds: readonly number[]): Promise
   return runs;
 }
 
-async function adoptJob(deps: SyncCycleDeps, mappingBySync: ReadonlyMap<string, SyncMapping>, jobId: string, report: ResumeReport): Promise<void> {
+/** Polls the job to its end (at once when Kibo finished it), keeps its log and finishes the runs it carries. */
+export async function adoptJob(deps: SyncCycleDeps, mappingBySync: ReadonlyMap<string, SyncMapping>, jobId: string, report: ResumeReport): Promise<void> {
   // Read under the locks: a replica that got here first has finished these runs already.
   const runs = await loadRuns(deps, await listRunIdsOfJob(deps.db, jobId));
   const pending = runs.filter((run) => ADOPTABLE_RUN_STATUSES.has(run.status));

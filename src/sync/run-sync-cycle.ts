@@ -10,6 +10,7 @@ import { closeRun, confirmSentDeletes, countRun, recordImportOutcome, type RunEn
 import { importPreparedRuns, type ImportOutcome } from './import-prepared-runs.ts';
 import { prepareSyncRun, type PreparedRun, type RunContext } from './prepare-sync-run.ts';
 import { createRunDirectory, type RunDirectory } from './run-directory.ts';
+import { settleOpenImportsOfSync, type OpenImportsVerdict } from './settle-open-imports.ts';
 import { createStageTimer } from './stage-timer.ts';
 import type { RunOptions, SyncDeps } from './sync-deps.ts';
 import type { SyncRunSummary, SyncStage } from './sync-summary.ts';
@@ -22,6 +23,11 @@ export interface SyncCycleDeps extends SyncDeps {
    * configured secrets); by pattern only when not given.
    */
   readonly redact?: RedactText;
+  /**
+   * Every mapping (not only this cycle's): an earlier import job to adopt may carry syncs outside the
+   * cycle. Defaults to the cycle's mappings.
+   */
+  readonly mappings?: readonly SyncMapping[];
 }
 
 interface Started {
@@ -42,7 +48,8 @@ export async function runSyncCycle(deps: SyncCycleDeps, mappings: readonly SyncM
     try {
       for (const mapping of level) {
         const blockedBy = mapping.after.filter((parent) => statusBySync.has(parent) && !parentDone(statusBySync.get(parent)));
-        const begun = await beginRun(deps, mapping, options, blockedBy, summaries);
+        const cycleLocks = new Map(started.map((run) => [run.context.mapping.sync, run.lock]));
+        const begun = await beginRun(deps, { mapping, mappings, cycleLocks }, options, blockedBy, summaries);
         if (begun) started.push(begun);
       }
       for (const run of started) await prepare(run);
@@ -73,7 +80,16 @@ export function orderByDependencies(mappings: readonly SyncMapping[]): SyncMappi
   return levels;
 }
 
-async function beginRun(deps: SyncCycleDeps, mapping: SyncMapping, options: RunOptions, blockedBy: string[], summaries: SyncRunSummary[]): Promise<Started | undefined> {
+interface BeginInput {
+  readonly mapping: SyncMapping;
+  /** The cycle's mappings. */
+  readonly mappings: readonly SyncMapping[];
+  /** Locks this cycle already holds (by sync), for adopting a job several of its syncs share. */
+  readonly cycleLocks: ReadonlyMap<string, SyncLock>;
+}
+
+async function beginRun(deps: SyncCycleDeps, input: BeginInput, options: RunOptions, blockedBy: string[], summaries: SyncRunSummary[]): Promise<Started | undefined> {
+  const { mapping } = input;
   const lock = await tryAcquireSyncLock(deps.lockDatabaseUrl, mapping.sync);
   if (!lock) {
     deps.logger.warn({ sync: mapping.sync }, `sync ${mapping.sync} is running elsewhere (its lock is held); skipped`);
@@ -82,7 +98,9 @@ async function beginRun(deps: SyncCycleDeps, mapping: SyncMapping, options: RunO
   }
   let run: RunRecord;
   let dir: RunDirectory;
+  let heldBack: RunEnding | undefined;
   try {
+    if (blockedBy.length === 0) heldBack = await settleEarlierImports(deps, input);
     run = await startRun(deps.db, { sync: mapping.sync, trigger: options.trigger, resync: options.resync, dryRun: options.dryRun, startedAt: new Date(deps.clock.now()) });
     dir = await createRunDirectory(deps.dataDir, mapping.sync, run.id);
     await recordRunDataDir(deps.db, run.id, dir.path);
@@ -101,7 +119,28 @@ async function beginRun(deps: SyncCycleDeps, mapping: SyncMapping, options: RunO
   };
   const begun: Started = { context, lock, redact: deps.redact ?? redactSecrets };
   if (blockedBy.length > 0) begun.ending = { status: 'skipped', error: `not run: ${blockedBy.join(', ')} did not succeed in this cycle (after:)` };
+  if (heldBack) begun.ending = heldBack;
   return begun;
+}
+
+/**
+ * Adopts what earlier runs of the sync left open in Kibo. Returns how the new run ends at once: skipped while
+ * an earlier job is still open, failed when that cannot be checked (importing blind could import twice).
+ */
+async function settleEarlierImports(deps: SyncCycleDeps, input: BeginInput): Promise<RunEnding | undefined> {
+  const { mapping } = input;
+  let heldBy: OpenImportsVerdict['heldBy'];
+  try {
+    const verdict = await settleOpenImportsOfSync(deps, deps.mappings ?? input.mappings, mapping.sync, input.cycleLocks);
+    for (const summary of verdict.finished) deps.logger.info({ sync: summary.sync, runId: summary.runId, status: summary.status }, `earlier run ${summary.runId} of ${summary.sync} finished from its adopted import job`);
+    heldBy = verdict.heldBy;
+  } catch (error) {
+    deps.logger.error({ err: error, sync: mapping.sync }, `could not check the earlier import jobs of sync ${mapping.sync}`);
+    return { status: 'failed', error: `could not check the sync's earlier import jobs (${describeError(error)}); nothing was imported` };
+  }
+  if (!heldBy) return undefined;
+  deps.logger.warn({ sync: mapping.sync, jobId: heldBy.jobId }, `sync ${mapping.sync} skipped: ${heldBy.reason}`);
+  return { status: 'skipped', error: `not run: ${heldBy.reason}`, heldByImportJobId: heldBy.jobId };
 }
 
 async function prepare(run: Started): Promise<void> {
