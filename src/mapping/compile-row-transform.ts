@@ -131,19 +131,23 @@ function transformRow(compiled: CompiledPlans, keyIndexes: readonly number[], ro
 
 function finishRow(plans: readonly FieldPlan[], keyIndexes: readonly number[], row: SourceRow, positions: readonly number[], cells: CellValue[], found: RowProblem[] | undefined): RowTransformResult {
   let problems = found;
-  const keyValues: string[] = [];
+  // Sized up front: a growing [] gets a backing store for 17 values on its first push.
+  const keyValues = new Array<string>(keyIndexes.length);
+  let keyCount = 0;
   for (let key = 0; key < keyIndexes.length; key += 1) {
     const fieldIndex = keyIndexes[key] as number;
     const cell = cells[fieldIndex];
     const field = (plans[fieldIndex] as FieldPlan).field;
     if (typeof cell === 'string' && !isBlank(cell)) {
-      keyValues.push(cell);
+      keyValues[keyCount] = cell;
+      keyCount += 1;
     } else if (problems === undefined || !problems.some((problem) => problem.field === field.name)) {
       const value = field.column === undefined ? null : Array.isArray(row) ? (row as readonly unknown[])[positions[fieldIndex] ?? -1] : (row as Readonly<Record<string, unknown>>)[field.column];
       (problems ??= []).push(rowProblem(field, value, 'key is null'));
     }
   }
-  return new TransformedRow(problems === undefined, keyValues, cells, problems ?? NO_PROBLEMS, keyValues.length === keyIndexes.length);
+  if (keyCount < keyValues.length) keyValues.length = keyCount;
+  return new TransformedRow(problems === undefined, keyValues, cells, problems ?? NO_PROBLEMS, keyCount === keyIndexes.length);
 }
 
 /** cell.trim() === '', without trimming when the first character is printable ASCII (the usual key). */
