@@ -23,6 +23,9 @@ const UPPER_P = 80;
 const UPPER_M = 77;
 /** Days per month in a leap year (the check below shortens February). */
 const DAYS_IN_MONTH = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+/** Character codes of the tens and the ones digit of 0..99. */
+const TENS = Uint8Array.from({ length: 100 }, (_, value) => DIGIT_0 + Math.floor(value / 10));
+const ONES = Uint8Array.from({ length: 100 }, (_, value) => DIGIT_0 + (value % 10));
 
 interface DateParts {
   readonly year: number;
@@ -143,21 +146,20 @@ function readMilliseconds(text: string, at: number, end: number): number {
 // One flat string per value: a template or '+' chain builds a rope that the fingerprint hash would
 // flatten again, which measured about twice the cost of the whole parse.
 function formatUtcDate(year: number, month: number, day: number): string {
-  return String.fromCharCode(digitAt(year, 1000), digitAt(year, 100), digitAt(year, 10), digitAt(year, 1), DASH, digitAt(month, 10), digitAt(month, 1), DASH, digitAt(day, 10), digitAt(day, 1));
+  const century = Math.floor(year / 100);
+  const yearOfCentury = year % 100;
+  return String.fromCharCode(TENS[century]!, ONES[century]!, TENS[yearOfCentury]!, ONES[yearOfCentury]!, DASH, TENS[month]!, ONES[month]!, DASH, TENS[day]!, ONES[day]!);
 }
 
 /** 'YYYY-MM-DDTHH:mm:ss.sssZ' of fields already valid (no zone: the instant's UTC fields are the text's). */
 function formatUtcDateTime(year: number, month: number, day: number, hour: number, minute: number, second: number, milliseconds: number): string {
+  const [century, yearOfCentury] = [Math.floor(year / 100), year % 100];
+  const [hundredths, belowHundred] = [Math.floor(milliseconds / 100), milliseconds % 100];
   return String.fromCharCode(
-    digitAt(year, 1000), digitAt(year, 100), digitAt(year, 10), digitAt(year, 1), DASH, digitAt(month, 10), digitAt(month, 1), DASH,
-    digitAt(day, 10), digitAt(day, 1), UPPER_T, digitAt(hour, 10), digitAt(hour, 1), COLON, digitAt(minute, 10), digitAt(minute, 1), COLON,
-    digitAt(second, 10), digitAt(second, 1), POINT, digitAt(milliseconds, 100), digitAt(milliseconds, 10), digitAt(milliseconds, 1), UPPER_Z,
+    TENS[century]!, ONES[century]!, TENS[yearOfCentury]!, ONES[yearOfCentury]!, DASH, TENS[month]!, ONES[month]!, DASH, TENS[day]!, ONES[day]!,
+    UPPER_T, TENS[hour]!, ONES[hour]!, COLON, TENS[minute]!, ONES[minute]!, COLON, TENS[second]!, ONES[second]!,
+    POINT, ONES[hundredths]!, TENS[belowHundred]!, ONES[belowHundred]!, UPPER_Z,
   );
-}
-
-/** Character code of the decimal digit of `value` (a non-negative integer) at `unit` (1, 10, 100, 1000). */
-function digitAt(value: number, unit: number): number {
-  return DIGIT_0 + (Math.floor(value / unit) % 10);
 }
 
 /** arePartsValid for the hand-read fields; -1 (a missing digit) fails it. */
