@@ -8,7 +8,7 @@
 // Two different normalized rows share a hash with probability 2^-64, far below any other failure.
 import { CLEAR, SKIP } from '../mapping/mapping-types.ts';
 import type { CellValue } from '../mapping/mapping-types.ts';
-import { createCellHasher, VALUE_WORDS } from './hash-cells.ts';
+import { createCellHasher, VALUE_WORDS, type CellHasher } from './hash-cells.ts';
 import { createKeyTable, growTypedArray } from './key-table.ts';
 import { createMemoryRowStore, type KiboRowStore } from './kibo-row-store.ts';
 import type { ComparableField } from './normalize-value.ts';
@@ -28,9 +28,17 @@ export interface DiffEntry {
 }
 
 export interface KeyedDiffer {
-  /** Kibo side first, cells aligned with the fields; `undefined` or '' is a blank cell. */
+  /** One Kibo row, cells aligned with the fields; `undefined` or '' is a blank cell. */
   addKibo(key: string, cells: readonly (string | undefined)[]): void;
-  /** Classifies one ERP row as it streams in; throws when the key was already given. */
+  /** One Kibo row whose field hashes were computed elsewhere (hashKiboCells, e.g. in a worker thread). */
+  addKiboHashed(key: string, hashes: Uint32Array, offset: number): void;
+  /** Says every Kibo row is in: from here on an unknown ERP key is `added`, and addKibo throws. */
+  finishKibo(): void;
+  readonly kiboFinished: boolean;
+  /**
+   * Classifies one ERP row as it streams in; throws when the key was already given. Before finishKibo
+   * only keys Kibo already gave may be classified (hasKiboKey): another one may still come from Kibo.
+   */
   addErp(key: string, cells: readonly CellValue[]): DiffEntry;
   /** Whether an ERP row with this key was already given (lets the caller reject duplicates first). */
   hasErpKey(key: string): boolean;
@@ -83,7 +91,7 @@ export function createKeyedDiffer(fields: readonly ComparableField[], options: K
   // [comparable high, low, identity high, low] of the last hashed ERP row.
   const erpRowHash = new Uint32Array(4);
   let kiboRows = 0;
-  let erpStarted = false;
+  let kiboFinished = false;
   let lastKey: string | undefined;
   let lastRow = -1;
   const counts = { added: 0, changed: 0, unchanged: 0, matched: 0 };
@@ -113,9 +121,9 @@ export function createKeyedDiffer(fields: readonly ComparableField[], options: K
     }
   }
 
-  function addKibo(key: string, cells: readonly (string | undefined)[]): void {
-    if (erpStarted) {
-      throw new Error(`Diff: Kibo row ${JSON.stringify(key)} arrived after ERP rows; load the whole Kibo export first.`);
+  function assertNewKiboKey(key: string): void {
+    if (kiboFinished) {
+      throw new Error(`Diff: Kibo row ${JSON.stringify(key)} arrived after finishKibo(); load the whole Kibo export first.`);
     }
     if (locate(key) !== -1) {
       throw new Error(
@@ -123,16 +131,34 @@ export function createKeyedDiffer(fields: readonly ComparableField[], options: K
           `(check the mapping's key: against the resource's identity).`,
       );
     }
+  }
+
+  function addKibo(key: string, cells: readonly (string | undefined)[]): void {
+    assertNewKiboKey(key);
     assertCellCount('Kibo', key, cells.length);
+    hashKiboCells(hasher, cells, fieldHashes, 0);
+    insertKiboRow(key);
+  }
+
+  function addKiboHashed(key: string, hashes: Uint32Array, offset: number): void {
+    assertNewKiboKey(key);
+    fieldHashes.set(hashes.subarray(offset, offset + fieldCount * VALUE_WORDS));
+    insertKiboRow(key);
+  }
+
+  /** Inserts the located key with the field hashes in `fieldHashes`. */
+  function insertKiboRow(key: string): void {
     const row = insertLocated(key);
     let high = 0;
     let low = 0;
     const maskAt = row * maskWords;
     for (let index = 0; index < fieldCount; index += 1) {
       const at = index * VALUE_WORDS;
-      if (!hasher.hashCell(index, cells[index], fieldHashes, at)) continue;
-      high ^= fieldHashes[at] as number;
-      low ^= fieldHashes[at + 1] as number;
+      const fieldHigh = fieldHashes[at] as number;
+      const fieldLow = fieldHashes[at + 1] as number;
+      if (fieldHigh === 0 && fieldLow === 0) continue;
+      high ^= fieldHigh;
+      low ^= fieldLow;
       kiboMasks[maskAt + (index >>> 5)] = ((kiboMasks[maskAt + (index >>> 5)] as number) | (1 << (index & 31))) >>> 0;
     }
     rowHashes[row * VALUE_WORDS] = high;
@@ -188,9 +214,13 @@ export function createKeyedDiffer(fields: readonly ComparableField[], options: K
 
   function addErp(key: string, cells: readonly CellValue[]): DiffEntry {
     assertCellCount('ERP', key, cells.length);
-    erpStarted = true;
     const row = locate(key);
-    if (row === -1) return classifyAdded(key, cells);
+    if (row === -1) {
+      if (!kiboFinished) {
+        throw new Error(`Diff: ERP key ${JSON.stringify(key)} is not among Kibo's rows so far; hold it until finishKibo().`);
+      }
+      return classifyAdded(key, cells);
+    }
     if (((flags[row] as number) & SEEN_ON_ERP) !== 0) throw duplicateErpKeyError(key);
     const allCovered = hashErpRow(cells);
     const at = row * VALUE_WORDS;
@@ -278,6 +308,13 @@ export function createKeyedDiffer(fields: readonly ComparableField[], options: K
 
   return {
     addKibo,
+    addKiboHashed,
+    finishKibo: () => {
+      kiboFinished = true;
+    },
+    get kiboFinished() {
+      return kiboFinished;
+    },
     addErp,
     hasErpKey: (key) => {
       const row = locate(key);
@@ -294,6 +331,14 @@ export function createKeyedDiffer(fields: readonly ComparableField[], options: K
       return { added: counts.added, changed: counts.changed, unchanged: counts.unchanged, removed: kiboRows - counts.matched };
     },
   };
+}
+
+/**
+ * Writes the field hashes of one Kibo row (cells aligned with the fields) at `out[offset…]`: what
+ * addKiboHashed takes, so the hashing can run on another thread than the differ.
+ */
+export function hashKiboCells(hasher: CellHasher, cells: readonly (string | undefined)[], out: Uint32Array, offset: number): void {
+  for (let index = 0; index < cells.length; index += 1) hasher.hashCell(index, cells[index], out, offset + index * VALUE_WORDS);
 }
 
 function duplicateErpKeyError(key: string): Error {

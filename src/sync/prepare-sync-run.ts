@@ -14,7 +14,8 @@ import type { RunRecord } from '../state/index.ts';
 import { ConfigurationError } from '../support/errors.ts';
 import { openCsvFileWriter } from './csv-file-writer.ts';
 import { readErpSide, type ErpSideOutcome } from './read-erp-side.ts';
-import { readKiboExportBatches, readKiboExportRows } from './read-kibo-export.ts';
+import { readKiboExportRows } from './read-kibo-export.ts';
+import { KIBO_WORKER_MIN_EXPORT_BYTES, readKiboSide } from './read-kibo-side.ts';
 import { openSpillRowStore } from './open-spill-row-store.ts';
 import type { RunDirectory } from './run-directory.ts';
 import type { StageTimer } from './stage-timer.ts';
@@ -63,21 +64,12 @@ export async function prepareSyncRun(context: RunContext): Promise<PreparedRun> 
 
 async function diffAndPlan(
   context: RunContext,
-  input: { readonly zip: ZipSource; readonly differ: KeyedDiffer; readonly encodeRowKey: KeyEncoder },
+  input: { readonly zip: ExportedZip; readonly differ: KeyedDiffer; readonly encodeRowKey: KeyEncoder },
 ): Promise<PreparedRun> {
-  const { mapping, stages } = context;
-  const { zip, differ, encodeRowKey } = input;
-  const { exported, unkeyed } = await stages.time('read-kibo', () => loadKiboSide(context, zip, differ, encodeRowKey));
-  const header = mapping.fields.map((field) => field.header);
-  const delta = createWrittenRows(await openCsvFileWriter(context.dir.file('upload-delta.csv'), header));
-  let erp: ErpSideOutcome;
-  try {
-    erp = await stages.time('read-erp', () =>
-      readErpSide(context.deps, { mapping, runId: context.run.id, differ, encodeRowKey, resync: context.options.resync, delta }),
-    );
-  } finally {
-    await delta.writer.close();
-  }
+  const { stages } = context;
+  const { differ, encodeRowKey } = input;
+  const zip = input.zip.source;
+  const { exported, unkeyed, erp, delta } = await readBothSides(context, input);
   const removedKeys = [...differ.finishRemoved()];
   const { plan, planId } = await stages.time('plan', () => planRun(context, differ, erp, removedKeys, unkeyed));
   const snapshot =
@@ -86,6 +78,42 @@ async function diffAndPlan(
       : undefined;
   const counts = { ...differ.counts };
   return { context, plan, planId, exported, erp, counts, ...chooseUpload(context, plan, delta, snapshot) };
+}
+
+/**
+ * Kibo's side and the ERP's, concurrently when the export is large (Kibo's cells are hashed on a
+ * worker thread while this thread reads the ERP), one after the other otherwise.
+ */
+async function readBothSides(
+  context: RunContext,
+  input: { readonly zip: ExportedZip; readonly differ: KeyedDiffer; readonly encodeRowKey: KeyEncoder },
+): Promise<{ exported: number; unkeyed: number; erp: ErpSideOutcome; delta: WrittenRows }> {
+  const { deps, mapping, stages } = context;
+  const { differ, encodeRowKey } = input;
+  const onWorkerThread = input.zip.bytes >= (deps.kiboWorkerMinExportBytes ?? KIBO_WORKER_MIN_EXPORT_BYTES);
+  const stopKibo = new AbortController();
+  const signal = deps.signal ? AbortSignal.any([deps.signal, stopKibo.signal]) : stopKibo.signal;
+  const kiboLoading = stages.time('read-kibo', () => readKiboSide({ zip: input.zip.source, mapping, differ, onWorkerThread, signal }));
+  kiboLoading.catch(() => undefined); // awaited below; this only keeps a failure from counting as unhandled meanwhile
+  if (!onWorkerThread) await kiboLoading;
+  const header = mapping.fields.map((field) => field.header);
+  const delta = createWrittenRows(await openCsvFileWriter(context.dir.file('upload-delta.csv'), header));
+  let erp: ErpSideOutcome;
+  try {
+    erp = await stages.time('read-erp', () =>
+      readErpSide(deps, { mapping, runId: context.run.id, differ, encodeRowKey, resync: context.options.resync, delta, kiboLoading }),
+    );
+  } catch (error) {
+    stopKibo.abort(error);
+    throw error;
+  } finally {
+    await delta.writer.close();
+  }
+  const { exported, unkeyed } = await kiboLoading;
+  if (unkeyed > 0) {
+    deps.logger.warn({ sync: mapping.sync, unkeyed }, `${unkeyed} Kibo rows have a blank key field: they cannot be matched, and no snapshot may run while they exist`);
+  }
+  return { exported, unkeyed, erp, delta };
 }
 
 interface SnapshotInput {
@@ -143,8 +171,13 @@ export function toContextOverride(mapping: SyncMapping): ContextOverride | undef
   };
 }
 
+interface ExportedZip {
+  readonly source: ZipSource;
+  readonly bytes: number;
+}
+
 /** Kibo's export zip, downloaded straight into the run directory (kept there as evidence). */
-async function exportKiboSide(context: RunContext): Promise<ZipSource> {
+async function exportKiboSide(context: RunContext): Promise<ExportedZip> {
   const { deps, mapping, run } = context;
   const contextOverride = toContextOverride(mapping);
   const request = {
@@ -171,23 +204,7 @@ async function exportKiboSide(context: RunContext): Promise<ZipSource> {
     await recordKiboJob(deps.db, { id: jobId, runId: run.id, kind: 'export', status: 'complete', request, createdAt: new Date(deps.clock.now()) });
   }
   context.files.kiboExport = exported.path;
-  return { path: exported.path };
-}
-
-async function loadKiboSide(context: RunContext, zip: ZipSource, differ: KeyedDiffer, encodeRowKey: KeyEncoder): Promise<{ exported: number; unkeyed: number }> {
-  let exported = 0;
-  let unkeyed = 0;
-  for await (const batch of readKiboExportBatches(zip, context.mapping, encodeRowKey)) {
-    exported += batch.length;
-    for (const row of batch) {
-      if (row.key === undefined) unkeyed += 1;
-      else differ.addKibo(row.key, row.cells);
-    }
-  }
-  if (unkeyed > 0) {
-    context.deps.logger.warn({ sync: context.mapping.sync, unkeyed }, `${unkeyed} Kibo rows have a blank key field: they cannot be matched, and no snapshot may run while they exist`);
-  }
-  return { exported, unkeyed };
+  return { source: { path: exported.path }, bytes: exported.bytes };
 }
 
 async function carryUnownedKiboRows(zip: ZipSource, mapping: SyncMapping, encodeRowKey: KeyEncoder, carry: ReadonlySet<string>, snapshot: WrittenRows): Promise<void> {

@@ -30,30 +30,88 @@ export interface ErpSideInput {
   readonly encodeRowKey: KeyEncoder;
   readonly resync: boolean;
   readonly delta: WrittenRows;
+  /**
+   * While Kibo's side is still loading (read-kibo-side.ts on a worker thread): settles when it is done.
+   * Rows whose key Kibo has not given yet are held back (up to MAX_HELD_ERP_ROWS, then the read waits).
+   */
+  readonly kiboLoading?: Promise<unknown>;
 }
+
+/** About 10–20 MB of transformed rows; past it the ERP read waits for Kibo's side to finish. */
+export const MAX_HELD_ERP_ROWS = 20_000;
 
 export async function readErpSide(deps: SyncDeps, input: ErpSideInput): Promise<ErpSideOutcome> {
   const { mapping } = input;
   const rejections = createErpRejections(deps, mapping, input.runId, input.encodeRowKey);
   const classify = createRowClassifier(input, rejections);
+  const held = createHeldRows(input);
   let rowsRead = 0;
   let sourceCount = 0;
+  const accept = async (row: TransformedErpRow): Promise<void> => {
+    const outcome = classify(row);
+    if (outcome === true || (await outcome) === true) sourceCount += 1;
+  };
   let sourceError: string | undefined;
   try {
     for await (const batch of transformErpRowBatches(deps, mapping, input.encodeRowKey)) {
+      if (held.kiboFailed()) break; // the run fails with Kibo's error below: no point reading on
       for (const row of batch) {
         rowsRead = row.rowNumber;
-        const outcome = classify(row);
-        if (outcome === true || (await outcome) === true) sourceCount += 1;
+        if (held.hold(row)) continue;
+        await accept(row);
       }
+      if (held.isFull()) await held.release(accept);
     }
   } catch (error) {
     deps.signal?.throwIfAborted();
     sourceError = `the ERP query failed after ${rowsRead} rows: ${describeError(error)}`;
     deps.logger.error({ err: error, sync: mapping.sync }, sourceError);
   }
+  await held.release(accept);
   await rejections.flush();
   return { rowsRead, sourceCount, ...rejections.summary(), ...(sourceError ? { sourceError } : {}) };
+}
+
+interface HeldRows {
+  /** True when the row must wait for Kibo's side (its key may still come from Kibo). */
+  hold(row: TransformedErpRow): boolean;
+  isFull(): boolean;
+  kiboFailed(): boolean;
+  /** Waits for Kibo's side (rethrowing its failure), then classifies the held rows in their order. */
+  release(accept: (row: TransformedErpRow) => Promise<void>): Promise<void>;
+}
+
+/**
+ * The ERP rows read before Kibo's side could say whether their key exists. A later row of a held key is
+ * held too, so a duplicated key's first row is still the one kept.
+ */
+function createHeldRows(input: ErpSideInput): HeldRows {
+  const { differ, kiboLoading } = input;
+  const rows: TransformedErpRow[] = [];
+  const keys = new Set<string>();
+  let failed = false;
+  kiboLoading?.catch(() => {
+    failed = true; // rethrown by release(), which awaits the same promise
+  });
+  return {
+    hold(row) {
+      if (differ.kiboFinished || row.key === undefined) return false;
+      if (!keys.has(row.key) && differ.hasKiboKey(row.key)) return false;
+      rows.push(row);
+      keys.add(row.key);
+      return true;
+    },
+    isFull: () => rows.length >= MAX_HELD_ERP_ROWS,
+    kiboFailed: () => failed,
+    async release(accept) {
+      if (rows.length === 0) return;
+      await kiboLoading;
+      if (!differ.kiboFinished) throw new Error('internal: Kibo\'s side settled without finishing the differ');
+      const released = rows.splice(0);
+      keys.clear();
+      for (const row of released) await accept(row);
+    },
+  };
 }
 
 /**

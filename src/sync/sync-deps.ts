@@ -43,6 +43,8 @@ export interface SyncDeps {
   /** Aborts at the next safe point (shutdown). */
   readonly signal?: AbortSignal;
   readonly observer?: SyncObserver;
+  /** Exports of at least this many bytes are hashed on a worker thread (default KIBO_WORKER_MIN_EXPORT_BYTES). */
+  readonly kiboWorkerMinExportBytes?: number;
 }
 
 export interface RunOptions {

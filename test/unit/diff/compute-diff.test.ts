@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createKeyedDiffer } from '../../../src/diff/compute-diff.ts';
+import { createKeyedDiffer, hashKiboCells } from '../../../src/diff/compute-diff.ts';
+import { createCellHasher } from '../../../src/diff/hash-cells.ts';
 import type { ComparableField } from '../../../src/diff/normalize-value.ts';
 import { CLEAR, SKIP } from '../../../src/mapping/mapping-types.ts';
 import type { CellValue } from '../../../src/mapping/mapping-types.ts';
@@ -25,6 +26,7 @@ describe('createKeyedDiffer', () => {
   it('classifies a row written in the two dialects as unchanged', () => {
     const differ = createKeyedDiffer(FIELDS);
     differ.addKibo('W-1', KIBO_ROW);
+    differ.finishKibo();
     expect(differ.addErp('W-1', ERP_ROW)).toEqual({ class: 'unchanged', key: 'W-1', changedFields: [], clearedFields: [] });
     expect(differ.counts).toEqual({ added: 0, changed: 0, unchanged: 1, removed: 0 });
   });
@@ -32,6 +34,7 @@ describe('createKeyedDiffer', () => {
   it('names exactly the fields that changed', () => {
     const differ = createKeyedDiffer(FIELDS);
     differ.addKibo('W-1', KIBO_ROW);
+    differ.finishKibo();
     const entry = differ.addErp('W-1', withCell(withCell(ERP_ROW, 1, '171.00'), 4, '2016-06-08T19:35:24Z'));
     expect(entry.class).toBe('changed');
     expect(entry.changedFields).toEqual(['Price', 'StartDate']);
@@ -41,6 +44,7 @@ describe('createKeyedDiffer', () => {
   it('counts a value where Kibo has none as a change', () => {
     const differ = createKeyedDiffer(FIELDS);
     differ.addKibo('W-1', ['Widget', '', 'True', undefined, '6/8/2016 7:35:23 PM']);
+    differ.finishKibo();
     const entry = differ.addErp('W-1', ERP_ROW);
     expect(entry.changedFields).toEqual(['Price', 'FulfillmentTypes']);
   });
@@ -49,6 +53,7 @@ describe('createKeyedDiffer', () => {
     const differ = createKeyedDiffer(FIELDS);
     differ.addKibo('W-1', KIBO_ROW);
     differ.addKibo('W-2', ['Gadget', '', '', '', '']);
+    differ.finishKibo();
     expect(differ.addErp('W-1', [SKIP, SKIP, '', SKIP, '']).class).toBe('unchanged');
     expect(differ.addErp('W-2', ['Gadget', SKIP, SKIP, '', SKIP]).class).toBe('unchanged');
   });
@@ -57,6 +62,7 @@ describe('createKeyedDiffer', () => {
     const differ = createKeyedDiffer(FIELDS);
     differ.addKibo('W-1', KIBO_ROW);
     differ.addKibo('W-2', ['Gadget', '', 'False', '', '']);
+    differ.finishKibo();
     const cleared = differ.addErp('W-1', withCell(ERP_ROW, 1, CLEAR));
     expect(cleared).toEqual({ class: 'changed', key: 'W-1', changedFields: ['Price'], clearedFields: ['Price'] });
     const alreadyBlank = differ.addErp('W-2', ['Gadget', CLEAR, 'No', CLEAR, CLEAR]);
@@ -70,6 +76,7 @@ describe('createKeyedDiffer', () => {
   it('classifies unknown keys as added, listing the fields the ERP sets', () => {
     const differ = createKeyedDiffer(FIELDS);
     differ.addKibo('W-1', KIBO_ROW);
+    differ.finishKibo();
     const entry = differ.addErp('NEW', ['New thing', '5', SKIP, CLEAR, '']);
     expect(entry).toEqual({ class: 'added', key: 'NEW', changedFields: ['ProductName', 'Price', 'FulfillmentTypes'], clearedFields: [] });
     expect(differ.counts.added).toBe(1);
@@ -78,6 +85,7 @@ describe('createKeyedDiffer', () => {
   it('reports Kibo keys the ERP never gave as removed, in Kibo order', () => {
     const differ = createKeyedDiffer(FIELDS);
     for (const key of ['A', 'B', 'C', 'D']) differ.addKibo(key, KIBO_ROW);
+    differ.finishKibo();
     differ.addErp('C', ERP_ROW);
     differ.addErp('A', withCell(ERP_ROW, 0, 'Renamed'));
     differ.addErp('E', ERP_ROW);
@@ -88,6 +96,7 @@ describe('createKeyedDiffer', () => {
   it('throws a clear error for a duplicate ERP key, matched or added', () => {
     const differ = createKeyedDiffer(FIELDS);
     differ.addKibo('W-1', KIBO_ROW);
+    differ.finishKibo();
     differ.addErp('W-1', ERP_ROW);
     differ.addErp('NEW', ERP_ROW);
     expect(() => differ.addErp('W-1', ERP_ROW)).toThrow(/ERP side gave key "W-1" twice/);
@@ -98,6 +107,7 @@ describe('createKeyedDiffer', () => {
     const differ = createKeyedDiffer(FIELDS);
     differ.addKibo('W-1', KIBO_ROW);
     differ.addKibo('W-2', KIBO_ROW);
+    differ.finishKibo();
     expect(differ.hasErpKey('W-1')).toBe(false);
     differ.addErp('W-1', ERP_ROW);
     differ.addErp('NEW', ERP_ROW);
@@ -109,14 +119,31 @@ describe('createKeyedDiffer', () => {
     expect(differ.hasKiboKey('NEW')).toBe(false);
   });
 
-  it('rejects a duplicate Kibo key, a Kibo row after ERP rows, and misaligned cells', () => {
+  it('rejects a duplicate Kibo key, a Kibo row after finishKibo, and misaligned cells', () => {
     const differ = createKeyedDiffer(FIELDS);
     differ.addKibo('W-1', KIBO_ROW);
     expect(() => differ.addKibo('W-1', KIBO_ROW)).toThrow(/Kibo's export has key "W-1" twice/);
     expect(() => differ.addKibo('W-2', KIBO_ROW.slice(1))).toThrow(/has 4 cells but 5 fields/);
+    differ.finishKibo();
     expect(() => differ.addErp('W-1', ERP_ROW.slice(1))).toThrow(/has 4 cells but 5 fields/);
     differ.addErp('W-1', ERP_ROW);
-    expect(() => differ.addKibo('W-3', KIBO_ROW)).toThrow(/after ERP rows/);
+    expect(() => differ.addKibo('W-3', KIBO_ROW)).toThrow(/after finishKibo/);
+  });
+
+  it('classifies ERP rows of keys Kibo already gave while Kibo rows still arrive, and holds back the others', () => {
+    const differ = createKeyedDiffer(FIELDS);
+    differ.addKibo('W-1', KIBO_ROW);
+    expect(differ.addErp('W-1', ERP_ROW).class).toBe('unchanged');
+    expect(() => differ.addErp('W-2', ERP_ROW)).toThrow(/not among Kibo's rows so far; hold it until finishKibo/);
+    // A Kibo row whose hashes were computed elsewhere behaves like addKibo's.
+    const hashes = new Uint32Array(FIELDS.length * 2 + 3);
+    hashKiboCells(createCellHasher(FIELDS), KIBO_ROW, hashes, 3);
+    differ.addKiboHashed('W-2', hashes, 3);
+    expect(() => differ.addKiboHashed('W-1', hashes, 3)).toThrow(/twice/);
+    differ.finishKibo();
+    expect(differ.addErp('W-2', withCell(ERP_ROW, 1, '1'))).toMatchObject({ class: 'changed', changedFields: ['Price'] });
+    expect(differ.addErp('W-3', ERP_ROW).class).toBe('added');
+    expect(differ.counts).toEqual({ added: 1, changed: 1, unchanged: 1, removed: 0 });
   });
 
   it('keeps working past its initial capacity', () => {
@@ -125,6 +152,7 @@ describe('createKeyedDiffer', () => {
     for (let i = 0; i < total; i += 1) differ.addKibo(`K${i}`, [`Name ${i}`, `${i}.0000`, 'True', 'DirectShip', '']);
     for (let i = 0; i < total; i += 2) {
       const price = i % 4 === 0 ? `${i}` : `${i + 1}`;
+      differ.finishKibo();
       differ.addErp(`K${i}`, [`Name ${i}`, price, 'Yes', 'DirectShip', SKIP]);
     }
     expect(differ.counts).toEqual({ added: 0, changed: total / 4, unchanged: total / 4, removed: total / 2 });
@@ -137,6 +165,7 @@ describe('createKeyedDiffer', () => {
     differ.addKibo('W-2', KIBO_ROW);
     differ.addKibo('W-3', KIBO_ROW);
     // Uncovered fields (SKIP, blank) cannot take part in the one-step row hash comparison.
+    differ.finishKibo();
     expect(differ.addErp('W-1', ['Widget', '170', SKIP, '', '2016-06-08T19:35:23Z']).class).toBe('unchanged');
     const changed = differ.addErp('W-2', ['Widget', '171', SKIP, '', '2016-06-08T19:35:23Z']);
     expect(changed).toMatchObject({ class: 'changed', changedFields: ['Price'], clearedFields: [] });
@@ -147,6 +176,7 @@ describe('createKeyedDiffer', () => {
   it('claims, once per key, only the exact row it accepted (for a snapshot\'s second read)', () => {
     const differ = createKeyedDiffer(FIELDS);
     differ.addKibo('W-1', KIBO_ROW);
+    differ.finishKibo();
     differ.addErp('W-1', ERP_ROW);
     differ.addErp('N-1', ['New', '1.00', SKIP, CLEAR, '']);
     // A later row of a duplicated key, or the row after an edit between the two reads, is not the accepted one.
@@ -167,6 +197,7 @@ describe('createKeyedDiffer', () => {
     const differ = createKeyedDiffer(twoNames);
     differ.addKibo('k', ['x', 'x']);
     differ.addKibo('k2', ['x', '']);
+    differ.finishKibo();
     expect(differ.addErp('k', ['y', 'y']).changedFields).toEqual(['A', 'B']);
     expect(differ.addErp('k2', ['', 'x']).class).toBe('changed');
   });
@@ -188,6 +219,7 @@ describe('createKeyedDiffer', () => {
         const differ = createKeyedDiffer(FIELDS);
         differ.addKibo('k', kibo);
         differ.addKibo('k2', kibo);
+        differ.finishKibo();
         expect(differ.addErp('k', erp).class).toBe('unchanged');
         const altered: CellValue[] = [
           alter === 0 ? `${row.name}!` : row.name,

@@ -53,6 +53,7 @@ describe('createKeyedDiffer memory', () => {
       differ.addKibo(key, [`Product ${i}`, `${i % 997}.0000`, '', 'True', 'DirectShip&InStorePickup', '6/8/2016 7:35:23 PM', '1.000', `Long description of product ${i}`, `${9780000000000 + i}`, 'Acme']);
     }
     for (let i = 0; i < KEY_COUNT; i += 2) {
+      differ.finishKibo();
       differ.addErp(`SKU-${String(i).padStart(8, '0')}`, [`Product ${i}`, `${i % 997}`, '', 'Yes', 'DirectShip', '2016-06-08T19:35:23Z', '1', `Long description of product ${i}`, `${9780000000000 + i}`, 'Acme']);
     }
     collectGarbage();

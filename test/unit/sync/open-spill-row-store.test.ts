@@ -76,6 +76,8 @@ describe('openSpillRowStore', () => {
           onDisk.addKibo(`k${id}`, texts);
           inMemory.addKibo(`k${id}`, texts);
         }
+        onDisk.finishKibo();
+        inMemory.finishKibo();
         for (const [id, cells] of erpRows) {
           if (onDisk.hasErpKey(`k${id}`)) continue;
           expect(onDisk.addErp(`k${id}`, cells)).toEqual(inMemory.addErp(`k${id}`, cells));

@@ -1,0 +1,31 @@
+// Worker-thread entry of read-kibo-side.ts: hashes Kibo's export and posts the batches to the main
+// thread, at most MAX_BATCHES_IN_FLIGHT ahead of it (each is acknowledged), so a main thread busy with
+// the ERP never piles up the whole export in its message queue.
+import { parentPort, workerData } from 'node:worker_threads';
+import { hashKiboExport } from './hash-kibo-export.ts';
+import { BATCH_ACK, type KiboExportWorkerInput, type KiboExportWorkerMessage } from './kibo-export-worker-protocol.ts';
+
+const MAX_BATCHES_IN_FLIGHT = 8;
+
+const port = parentPort;
+if (port === null) throw new Error('kibo-export-worker.ts runs as a worker thread (see read-kibo-side.ts)');
+let inFlight = 0;
+let wake: (() => void) | undefined;
+port.on('message', (message: unknown) => {
+  if (message !== BATCH_ACK) return;
+  inFlight -= 1;
+  wake?.();
+});
+
+const input = workerData as KiboExportWorkerInput;
+try {
+  const totals = await hashKiboExport(input.zip, input.mapping, async ({ keys, hashes }) => {
+    inFlight += 1;
+    port.postMessage({ type: 'batch', keys, hashes } satisfies KiboExportWorkerMessage, [hashes.buffer as ArrayBuffer]);
+    while (inFlight >= MAX_BATCHES_IN_FLIGHT) await new Promise<void>((resolve) => (wake = resolve));
+  });
+  port.postMessage({ type: 'done', ...totals } satisfies KiboExportWorkerMessage);
+} catch (error) {
+  const failure = error instanceof Error ? error : new Error(String(error));
+  port.postMessage({ type: 'error', name: failure.name, message: failure.message, ...(failure.stack ? { stack: failure.stack } : {}) } satisfies KiboExportWorkerMessage);
+}
