@@ -22,6 +22,7 @@ const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));
 async function loadKiboSide(zip: Buffer, mapping: SyncMapping, encodeRowKey: KeyEncoder): Promise<KeyedDiffer> {
   const differ = createKeyedDiffer(mapping.fields.map((field) => field.spec));
   for await (const row of readKiboExportRows(zip, mapping, encodeRowKey)) if (row.key !== undefined) differ.addKibo(row.key, row.cells);
+  differ.finishKibo();
   return differ;
 }
 
