@@ -74,7 +74,7 @@ const ZONES = ['', '', '', '+00', '+00', 'Z', 'z', '-08', '+05:30', '-03:30', '+
 export function randomTemporalText(random: Random): string {
   if (random() < 0.04) return pick(random, ['', 'tomorrow', 'infinity', '-infinity', '2026-1-5', '05/01/2026', '2026/01/05', '20260105', '2026-01-05 BC', '2026-01-05 10:00:00 BC', 'epoch']);
   if (random() < 0.15) return randomDstText(random);
-  if (random() < 0.1) return `${randomMonthEnd(random)}${pick(random, ['', ' 00:00:00', 'T12:30:00.5'])}${pick(random, ZONES)}`;
+  if (random() < 0.1) return `${randomMonthEnd(random)}${pick(random, ['', ' 00:00:00', 'T12:30:00.5', ' 23:59:59.999'])}${pick(random, ZONES)}`;
   const year = random() < 0.2 ? digits(random, 1).padStart(4, '0') : random() < 0.2 ? digits(random, 4) : String(1990 + Math.floor(random() * 40));
   const month = random() < 0.1 ? pick(random, ['00', '13', '1', '02']) : String(1 + Math.floor(random() * 12)).padStart(2, '0');
   const day = random() < 0.1 ? pick(random, ['00', '29', '30', '31', '32', '5']) : String(1 + Math.floor(random() * 28)).padStart(2, '0');
@@ -92,7 +92,7 @@ export function randomTemporalText(random: Random): string {
 
 /** Leap days and month ends, in century years (1900 and 2100 have no Feb 29, 2000 and 0400 have). */
 function randomMonthEnd(random: Random): string {
-  return pick(random, ['1900-02-29', '2000-02-29', '2100-02-29', '0000-02-29', '0100-02-29', '0400-02-29', '2024-02-29', '2026-02-29', '2026-02-28', '2026-04-31', '2026-06-30', '2026-12-31', '1899-12-31', '9999-12-31', '0001-01-01']);
+  return pick(random, ['1900-02-29', '2000-02-29', '2100-02-29', '0000-02-29', '0100-02-29', '0400-02-29', '2024-02-29', '2026-02-29', '2026-02-28', '2026-04-31', '2026-06-30', '2026-12-31', '1899-12-31', '9999-12-31', '0001-01-01', '0000-01-01', '0000-01-01']);
 }
 
 /** Wall-clock times in the hours where New York and Berlin skip or repeat an hour. */
