@@ -1,12 +1,10 @@
 // Stage 6: record what happened. Per-key state advances only for rows Kibo accepted; every row Kibo
 // rejected is stored with its key and field; the run row gets its counts, bytes, durations and status.
 import {
-  clearSentDeletes, deleteKeyStates, finishRun, listSentDeletes, recordRunResource, type FinishedRunStatus, type RunCounts,
+  clearSentDeletes, deleteKeyStates, finishRun, recordRunResource, type FinishedRunStatus, type RunCounts,
 } from '../state/index.ts';
 import type { ImportOutcome } from './import-prepared-runs.ts';
 import type { PreparedRun, RunContext } from './prepare-sync-run.ts';
-import { readKiboExportBatches } from './read-kibo-export.ts';
-import { createKeyEncoder } from './sync-keys.ts';
 import type { SyncRunSummary } from './sync-summary.ts';
 import { recordUploadOutcome } from './uploaded-rows.ts';
 
@@ -45,39 +43,29 @@ export interface SentDeletesEvidence {
 }
 
 /**
- * Settles the deletes earlier snapshots sent, with this run's export as evidence. A key the export no longer
- * has is forgotten (it is no longer ours: a record created later under that key is someone else's). A key
- * still there stays owned: awaiting confirmation if this run's plan deletes it again, else live again (back
- * in the ERP, or deletes turned off). The export is read again only while some delete awaits confirmation,
- * and only those keys are held in memory, never the sync's owned keys.
+ * Settles the deletes earlier snapshots sent, with this run's export as evidence (prepareSyncRun looked
+ * the keys up in the differ, which holds every exported key). A key the export no longer has is forgotten
+ * (it is no longer ours: a record created later under that key is someone else's). A key still there stays
+ * owned: awaiting confirmation if this run's plan deletes it again, else live again (back in the ERP, or
+ * deletes turned off). Only those keys are held in memory, never the sync's owned keys.
  */
 export async function confirmSentDeletes(prepared: PreparedRun): Promise<SentDeletesEvidence> {
-  const { context } = prepared;
-  const exportPath = context.files.kiboExport;
-  const sent = exportPath === undefined ? [] : await listSentDeletes(context.deps.db, context.mapping.sync);
-  if (exportPath === undefined || sent.length === 0) return { confirmed: 0, stillInKibo: 0 };
-  return context.stages.time('record', () => settleAgainstExport(prepared, exportPath, sent));
-}
-
-async function settleAgainstExport(prepared: PreparedRun, exportPath: string, sent: readonly string[]): Promise<SentDeletesEvidence> {
   const { context, plan } = prepared;
   const { deps, mapping } = context;
-  const awaiting = new Set(sent);
-  const stillInKibo = new Set<string>();
-  for await (const batch of readKiboExportBatches({ path: exportPath }, mapping, createKeyEncoder(mapping))) {
-    for (const row of batch) if (row.key !== undefined && awaiting.has(row.key)) stillInKibo.add(row.key);
-  }
+  const { sent, stillInKibo } = prepared.sentDeletes;
+  if (sent.length === 0) return { confirmed: 0, stillInKibo: 0 };
+  const inKibo = new Set(stillInKibo);
   const deletingAgain = new Set(plan.deleteKeys);
-  const confirmed = await deleteKeyStates(deps.db, mapping.sync, sent.filter((key) => !stillInKibo.has(key)));
-  await clearSentDeletes(deps.db, mapping.sync, [...stillInKibo].filter((key) => !deletingAgain.has(key)));
-  if (stillInKibo.size > 0) {
+  const confirmed = await deleteKeyStates(deps.db, mapping.sync, sent.filter((key) => !inKibo.has(key)));
+  await clearSentDeletes(deps.db, mapping.sync, stillInKibo.filter((key) => !deletingAgain.has(key)));
+  if (inKibo.size > 0) {
     deps.logger.warn(
-      { sync: mapping.sync, runId: context.run.id, stillInKibo: stillInKibo.size, sample: [...stillInKibo].slice(0, 5) },
-      `${stillInKibo.size} key(s) whose delete an earlier snapshot sent are still in Kibo; they stay owned` +
+      { sync: mapping.sync, runId: context.run.id, stillInKibo: inKibo.size, sample: stillInKibo.slice(0, 5) },
+      `${inKibo.size} key(s) whose delete an earlier snapshot sent are still in Kibo; they stay owned` +
         (plan.deleteKeys.length > 0 ? ' and are deleted again when this plan runs' : ''),
     );
   }
-  return { confirmed, stillInKibo: stillInKibo.size };
+  return { confirmed, stillInKibo: inKibo.size };
 }
 
 export function countRun(prepared: PreparedRun | undefined, extra: { rejectedByKibo: number; deleted: number }): Partial<RunCounts> {

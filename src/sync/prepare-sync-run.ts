@@ -9,7 +9,7 @@ import { runExport } from '../kibo/kibo-jobs.ts';
 import type { ZipSource } from '../kibo/kibo-zip.ts';
 import { KIBO_JOB_FORMAT, type ContextOverride } from '../kibo/wire-types.ts';
 import { assertSourceColumns, formatMappingProblems, type SyncMapping } from '../mapping/index.ts';
-import { findLastGoodRun, findOwnedKeys, findPlan, recordKiboJob, savePlan, approvePlan, consumeApproval } from '../state/index.ts';
+import { findLastGoodRun, findOwnedKeys, listSentDeletes, findPlan, recordKiboJob, savePlan, approvePlan, consumeApproval } from '../state/index.ts';
 import type { RunRecord } from '../state/index.ts';
 import { ConfigurationError } from '../support/errors.ts';
 import { openCsvFileWriter } from './csv-file-writer.ts';
@@ -45,6 +45,8 @@ export interface PreparedRun {
   readonly counts: Readonly<Record<'added' | 'changed' | 'unchanged' | 'removed', number>>;
   /** What to import: absent when the plan sends nothing, is blocked, or the run is a dry run. */
   readonly upload?: { readonly rows: WrittenRows; readonly deleteOmitted: boolean };
+  /** Deletes earlier snapshots sent, checked against this run's export (see confirmSentDeletes). */
+  readonly sentDeletes: { readonly sent: readonly string[]; readonly stillInKibo: readonly string[] };
 }
 
 export async function prepareSyncRun(context: RunContext): Promise<PreparedRun> {
@@ -70,6 +72,9 @@ async function diffAndPlan(
   const { differ, encodeRowKey } = input;
   const zip = input.zip.source;
   const { exported, unkeyed, erp, delta } = await readBothSides(context, input);
+  // Kibo's export is evidence for earlier snapshots' deletes: the differ knows every key it holds.
+  const sent = await listSentDeletes(context.deps.db, context.mapping.sync);
+  const sentDeletes = { sent, stillInKibo: sent.filter((key) => differ.hasKiboKey(key)) };
   const removedKeys = [...differ.finishRemoved()];
   const { plan, planId } = await stages.time('plan', () => planRun(context, differ, erp, removedKeys, unkeyed));
   const snapshot =
@@ -77,7 +82,7 @@ async function diffAndPlan(
       ? await stages.time('write', () => writeSnapshot(context, { differ, encodeRowKey, erp, zip, removedKeys, plan }))
       : undefined;
   const counts = { ...differ.counts };
-  return { context, plan, planId, exported, erp, counts, ...chooseUpload(context, plan, delta, snapshot) };
+  return { context, plan, planId, exported, erp, counts, sentDeletes, ...chooseUpload(context, plan, delta, snapshot) };
 }
 
 /**
