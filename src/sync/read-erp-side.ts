@@ -39,6 +39,7 @@ export interface ErpSideInput {
 
 /** About 10–20 MB of transformed rows; past it the ERP read waits for Kibo's side to finish. */
 export const MAX_HELD_ERP_ROWS = 20_000;
+const KIBO_CATCH_UP_PAUSE_MS = 5;
 
 export async function readErpSide(deps: SyncDeps, input: ErpSideInput): Promise<ErpSideOutcome> {
   const { mapping } = input;
@@ -60,7 +61,7 @@ export async function readErpSide(deps: SyncDeps, input: ErpSideInput): Promise<
         if (held.hold(row)) continue;
         await accept(row);
       }
-      if (held.isFull()) await held.release(accept);
+      if (held.isFull()) await held.releaseAsKiboCatchesUp(accept);
     }
   } catch (error) {
     deps.signal?.throwIfAborted();
@@ -77,6 +78,8 @@ interface HeldRows {
   hold(row: TransformedErpRow): boolean;
   isFull(): boolean;
   kiboFailed(): boolean;
+  /** While full and Kibo's side still loads: lets it catch up, classifying held rows whose key it gave. */
+  releaseAsKiboCatchesUp(accept: (row: TransformedErpRow) => Promise<void>): Promise<void>;
   /** Waits for Kibo's side (rethrowing its failure), then classifies the held rows in their order. */
   release(accept: (row: TransformedErpRow) => Promise<void>): Promise<void>;
 }
@@ -103,6 +106,21 @@ function createHeldRows(input: ErpSideInput): HeldRows {
     },
     isFull: () => rows.length >= MAX_HELD_ERP_ROWS,
     kiboFailed: () => failed,
+    async releaseAsKiboCatchesUp(accept) {
+      while (rows.length >= MAX_HELD_ERP_ROWS && !differ.kiboFinished && !failed) {
+        // A pause, not a timeout: the worker's batches are inserted between ticks (read-kibo-side.ts).
+        await new Promise((resolve) => setTimeout(resolve, KIBO_CATCH_UP_PAUSE_MS));
+        // All rows of one key share its status, so classifying the now-known ones keeps each key's order.
+        const stillHeld: TransformedErpRow[] = [];
+        for (const row of rows.splice(0)) {
+          if (differ.hasKiboKey(row.key!)) await accept(row);
+          else stillHeld.push(row);
+        }
+        rows.push(...stillHeld);
+        keys.clear();
+        for (const row of stillHeld) keys.add(row.key!);
+      }
+    },
     async release(accept) {
       if (rows.length === 0) return;
       await kiboLoading;
