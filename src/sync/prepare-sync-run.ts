@@ -106,7 +106,10 @@ async function readBothSides(
   let erp: ErpSideOutcome;
   try {
     erp = await stages.time('read-erp', () =>
-      readErpSide(deps, { mapping, runId: context.run.id, differ, encodeRowKey, resync: context.options.resync, delta, kiboLoading }),
+      readErpSide(deps, {
+        mapping, runId: context.run.id, differ, encodeRowKey, resync: context.options.resync, delta, kiboLoading,
+        ...(deps.maxHeldErpRows === undefined ? {} : { maxHeldRows: deps.maxHeldErpRows }),
+      }),
     );
   } catch (error) {
     stopKibo.abort(error);

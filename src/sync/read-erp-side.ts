@@ -35,6 +35,8 @@ export interface ErpSideInput {
    * Rows whose key Kibo has not given yet are held back (up to MAX_HELD_ERP_ROWS, then the read waits).
    */
   readonly kiboLoading?: Promise<unknown>;
+  /** Default MAX_HELD_ERP_ROWS. */
+  readonly maxHeldRows?: number;
 }
 
 /** About 10–20 MB of transformed rows; past it the ERP read waits for Kibo's side to finish. */
@@ -90,6 +92,7 @@ interface HeldRows {
  */
 function createHeldRows(input: ErpSideInput): HeldRows {
   const { differ, kiboLoading } = input;
+  const maxHeld = input.maxHeldRows ?? MAX_HELD_ERP_ROWS;
   const rows: TransformedErpRow[] = [];
   const keys = new Set<string>();
   let failed = false;
@@ -104,10 +107,10 @@ function createHeldRows(input: ErpSideInput): HeldRows {
       keys.add(row.key);
       return true;
     },
-    isFull: () => rows.length >= MAX_HELD_ERP_ROWS,
+    isFull: () => rows.length >= maxHeld,
     kiboFailed: () => failed,
     async releaseAsKiboCatchesUp(accept) {
-      while (rows.length >= MAX_HELD_ERP_ROWS && !differ.kiboFinished && !failed) {
+      while (rows.length >= maxHeld && !differ.kiboFinished && !failed) {
         // A pause, not a timeout: the worker's batches are inserted between ticks (read-kibo-side.ts).
         await new Promise((resolve) => setTimeout(resolve, KIBO_CATCH_UP_PAUSE_MS));
         // All rows of one key share its status, so classifying the now-known ones keeps each key's order.
