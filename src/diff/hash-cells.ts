@@ -6,6 +6,7 @@ import { normalizeValue, type ComparableField } from './normalize-value.ts';
 
 export const VALUE_WORDS = 2;
 const FIELD_SEED_BASE = 0x5eed0000;
+const CACHEABLE_MAX_UNITS = 24;
 
 export interface CellHasher {
   /**
@@ -41,7 +42,9 @@ export function createCellHasher(fields: readonly ComparableField[]): CellHasher
       out[offset + 1] = 0;
       return false;
     }
-    if (raw !== lastRaw[index]) {
+    // Long texts (descriptions) rarely repeat, and comparing them would cost as much as a hash.
+    const cacheable = raw.length <= CACHEABLE_MAX_UNITS;
+    if (!cacheable || raw !== lastRaw[index]) {
       const normalized = normalizeValue(fields[index] as ComparableField, raw);
       if (normalized === undefined) {
         lastHashes[at] = 0;
@@ -50,7 +53,7 @@ export function createCellHasher(fields: readonly ComparableField[]): CellHasher
         writeHash64(normalized, lastHashes, at, FIELD_SEED_BASE + index);
         if (lastHashes[at] === 0 && lastHashes[at + 1] === 0) lastHashes[at + 1] = 1;
       }
-      lastRaw[index] = raw;
+      lastRaw[index] = cacheable ? raw : undefined;
     }
     const high = lastHashes[at] as number;
     const low = lastHashes[at + 1] as number;

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { formatHash64, writeHash128, writeHash64 } from '../../../src/diff/hash-64.ts';
+import { writeHash128 as writeReferenceHash128 } from './reference/reference-hash-64.ts';
 
 // Expected values: the first 8 bytes of MurmurHash3_x86_128 (seed 0) over each string's UTF-16LE bytes,
 // as printed by the reference C implementation (Python `mmh3.hash_bytes(s.encode('utf-16-le'), 0,
@@ -68,6 +69,30 @@ const SEEDED_VECTORS: readonly (readonly [string, number, readonly number[]])[] 
   ['["Main Master Catalog","SKU-0000001"]', 0, [0x7f42c2a1, 0x855317e0, 0xad754e2d, 0x3c08fc1d]],
   ['x'.repeat(37), 0x9e3779b9, [0x523f4843, 0x34c66544, 0x6536371f, 0xc51d3a27]],
 ];
+
+// Texts of 32 code units and more are read through a byte buffer, shorter ones through charCodeAt.
+describe('writeHash64 on long texts', () => {
+  it('gives what the charCodeAt path would, whatever the length and characters', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', minLength: 0, maxLength: 300 }), fc.integer(), (text, seed) => {
+        const actual = new Uint32Array(4);
+        writeHash128(text, actual, 0, seed);
+        const expected = new Uint32Array(4);
+        writeReferenceHash128(text, expected, 0, seed);
+        expect([...actual]).toEqual([...expected]);
+      }),
+      { numRuns: 2000 },
+    );
+    // Lone surrogates and texts longer than the initial 64 KiB scratch buffer.
+    for (const text of ['\ud800'.repeat(40), `a\udc00b${'é'.repeat(50)}`, 'long text '.repeat(8000)]) {
+      const actual = new Uint32Array(4);
+      const expected = new Uint32Array(4);
+      writeHash128(text, actual, 0, 1);
+      writeReferenceHash128(text, expected, 0, 1);
+      expect([...actual]).toEqual([...expected]);
+    }
+  });
+});
 
 describe('writeHash128 and seeded writeHash64', () => {
   it.each(SEEDED_VECTORS)('matches an independent implementation for %j with seed %d', (text, seed, expected) => {
