@@ -16,6 +16,7 @@ import { openCsvFileWriter } from './csv-file-writer.ts';
 import { readErpSide, type ErpSideOutcome } from './read-erp-side.ts';
 import { readKiboExportRows } from './read-kibo-export.ts';
 import { KIBO_WORKER_MIN_EXPORT_BYTES, readKiboSide } from './read-kibo-side.ts';
+import { createHeldErpRows } from './held-erp-rows.ts';
 import { openSpillRowStore } from './open-spill-row-store.ts';
 import type { RunDirectory } from './run-directory.ts';
 import type { StageTimer } from './stage-timer.ts';
@@ -96,10 +97,15 @@ async function readBothSides(
   const { deps, mapping, stages } = context;
   const { differ, encodeRowKey } = input;
   const onWorkerThread = input.zip.bytes >= (deps.kiboWorkerMinExportBytes ?? KIBO_WORKER_MIN_EXPORT_BYTES);
+  const held = onWorkerThread ? createHeldErpRows(differ, deps.maxHeldErpRows) : undefined;
   const stopKibo = new AbortController();
   const signal = deps.signal ? AbortSignal.any([deps.signal, stopKibo.signal]) : stopKibo.signal;
-  const kiboLoading = stages.time('read-kibo', () => readKiboSide({ zip: input.zip.source, mapping, differ, onWorkerThread, signal }));
-  kiboLoading.catch(() => undefined); // awaited below; this only keeps a failure from counting as unhandled meanwhile
+  const kiboLoading = stages.time('read-kibo', () =>
+    readKiboSide({ zip: input.zip.source, mapping, differ, onWorkerThread, signal, ...(held ? { onKeysInserted: (keys) => held.kiboKeysArrived(keys) } : {}) }),
+  );
+  // Both outcomes are awaited below; these handlers only wake held ERP rows (and keep a failure from
+  // counting as unhandled while the ERP side runs).
+  kiboLoading.then(() => held?.kiboEnded('done'), () => held?.kiboEnded('failed'));
   if (!onWorkerThread) await kiboLoading;
   const header = mapping.fields.map((field) => field.header);
   const delta = createWrittenRows(await openCsvFileWriter(context.dir.file('upload-delta.csv'), header));
@@ -107,8 +113,8 @@ async function readBothSides(
   try {
     erp = await stages.time('read-erp', () =>
       readErpSide(deps, {
-        mapping, runId: context.run.id, differ, encodeRowKey, resync: context.options.resync, delta, kiboLoading,
-        ...(deps.maxHeldErpRows === undefined ? {} : { maxHeldRows: deps.maxHeldErpRows }),
+        mapping, runId: context.run.id, differ, encodeRowKey, resync: context.options.resync, delta,
+        ...(held ? { kiboLoading: { done: kiboLoading, held } } : {}),
       }),
     );
   } catch (error) {

@@ -28,15 +28,19 @@ export interface KiboSideInput {
   readonly differ: KeyedDiffer;
   readonly onWorkerThread: boolean;
   readonly signal?: AbortSignal;
+  /** Called with each batch of keys once they are in the differ (lets held ERP rows go: held-erp-rows.ts). */
+  readonly onKeysInserted?: (keys: readonly string[]) => void;
 }
 
 /** Resolves once every Kibo row is in the differ and differ.finishKibo() was called. */
 export async function readKiboSide(input: KiboSideInput): Promise<KiboExportTotals> {
-  const { differ, mapping } = input;
+  const { differ, mapping, onKeysInserted } = input;
   const wordsPerRow = mapping.fields.length * VALUE_WORDS;
-  const totals = input.onWorkerThread
-    ? await hashOnWorkerThread(input, (batch) => insertBatch(differ, batch, wordsPerRow))
-    : await hashKiboExport(input.zip, mapping, (batch) => insertBatch(differ, batch, wordsPerRow));
+  const insert = (batch: HashedKiboBatch): void => {
+    insertBatch(differ, batch, wordsPerRow);
+    onKeysInserted?.(batch.keys);
+  };
+  const totals = input.onWorkerThread ? await hashOnWorkerThread(input, insert) : await hashKiboExport(input.zip, mapping, insert);
   differ.finishKibo();
   return totals;
 }

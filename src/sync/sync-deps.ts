@@ -45,7 +45,7 @@ export interface SyncDeps {
   readonly observer?: SyncObserver;
   /** Exports of at least this many bytes are hashed on a worker thread (default KIBO_WORKER_MIN_EXPORT_BYTES). */
   readonly kiboWorkerMinExportBytes?: number;
-  /** ERP rows held back while Kibo's side loads on its thread (default MAX_HELD_ERP_ROWS in read-erp-side.ts). */
+  /** ERP rows held back while Kibo's side loads on its thread (default MAX_HELD_ERP_ROWS in held-erp-rows.ts). */
   readonly maxHeldErpRows?: number;
 }
 

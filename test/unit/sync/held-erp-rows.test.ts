@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { createKeyedDiffer } from '../../../src/diff/compute-diff.ts';
+import type { RowTransformResult } from '../../../src/mapping/index.ts';
+import { createHeldErpRows } from '../../../src/sync/held-erp-rows.ts';
+import type { TransformedErpRow } from '../../../src/sync/transform-erp-rows.ts';
+
+function row(rowNumber: number, key: string | undefined): TransformedErpRow {
+  return { rowNumber, key, result: {} as RowTransformResult };
+}
+
+describe('createHeldErpRows', () => {
+  it('holds rows of keys Kibo has not given, releases them when it does, each key\'s rows together and in order', async () => {
+    const differ = createKeyedDiffer([{ name: 'A', kind: 'string' }]);
+    differ.addKibo('known', ['x']);
+    const held = createHeldErpRows(differ, 3);
+    expect(held.hold(row(1, 'known'))).toBe(false);
+    expect(held.hold(row(2, undefined))).toBe(false);
+    expect(held.hold(row(3, 'later'))).toBe(true);
+    expect(held.hold(row(4, 'new'))).toBe(true);
+    expect(held.isFull).toBe(false);
+    differ.addKibo('later', ['y']);
+    // A later row of a held key is held too, even though Kibo now has the key: it must not overtake row 3.
+    expect(held.hold(row(5, 'later'))).toBe(true);
+    expect(held.isFull).toBe(true);
+    const waiting = held.waitForRelease();
+    held.kiboKeysArrived(['later', 'unrelated']);
+    await waiting;
+    expect(held.takeReleased().map((released) => released.rowNumber)).toEqual([3, 5]);
+    expect(held.isFull).toBe(false);
+    expect(held.hold(row(6, 'later'))).toBe(false);
+    differ.finishKibo();
+    held.kiboEnded('done');
+    expect(held.takeReleased().map((released) => released.rowNumber)).toEqual([4]);
+    expect(held.hold(row(7, 'other'))).toBe(false);
+    expect(held.kiboFailed).toBe(false);
+    await held.waitForRelease(); // resolves at once once Kibo's side ended
+  });
+
+  it('says when Kibo\'s side failed', () => {
+    const held = createHeldErpRows(createKeyedDiffer([{ name: 'A', kind: 'string' }]));
+    expect(held.hold(row(1, 'k'))).toBe(true);
+    held.kiboEnded('failed');
+    expect(held.kiboFailed).toBe(true);
+  });
+});
