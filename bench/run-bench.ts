@@ -43,6 +43,8 @@ export interface BenchOptions {
   readonly log: (message: string) => void;
   /** Writes a V8 CPU profile of each engine run into this directory (node --cpu-prof). */
   readonly cpuProfileDir?: string;
+  /** Hash Kibo's export on a worker thread (off by default in the engine: src/sync/read-kibo-side.ts). */
+  readonly kiboWorker?: boolean;
 }
 
 type Scenario = 'changed' | 'noChange';
@@ -87,7 +89,8 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
   const result = buildResult(options, data, measured, floors, snapshotZipBytes, await readPostgresVersion(data.erpDatabaseUrl), loadBefore);
   if (options.resultsDir !== undefined) {
     await mkdir(options.resultsDir, { recursive: true });
-    await writeFile(path.join(options.resultsDir, `bench-${options.rows}.json`), `${JSON.stringify(result, null, 2)}\n`);
+    const suffix = options.kiboWorker === true ? '-kibo-worker' : '';
+    await writeFile(path.join(options.resultsDir, `bench-${options.rows}${suffix}.json`), `${JSON.stringify(result, null, 2)}\n`);
   }
   return result;
 }
@@ -106,6 +109,7 @@ async function runMeasured(
   try {
     const input: BenchChildInput = {
       mappingDir, stateDatabaseUrl: stateDb.url, erpDatabaseUrl: data.erpDatabaseUrl, dataDir, dryRun: mode.dryRun, resync: mode.resync,
+      ...(options.kiboWorker === true ? { kiboWorker: true } : {}),
       emulator: {
         url: emulator.url, tenantId: emulator.tenantId, siteId: emulator.siteId, masterCatalogId: emulator.masterCatalogId,
         catalogId: emulator.catalogId, clientId: emulator.clientId, sharedSecret: emulator.sharedSecret,
@@ -242,7 +246,7 @@ async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
       rows: { type: 'string', default: '1000000' }, runs: { type: 'string', default: '3' }, seed: { type: 'string', default: '42' },
-      'database-url': { type: 'string', default: DEFAULT_ADMIN_URL }, 'cpu-prof-dir': { type: 'string' }, 'results-dir': { type: 'string', default: path.join(BENCH_DIR, 'results') },
+      'database-url': { type: 'string', default: DEFAULT_ADMIN_URL }, 'cpu-prof-dir': { type: 'string' }, 'kibo-worker': { type: 'boolean', default: false }, 'results-dir': { type: 'string', default: path.join(BENCH_DIR, 'results') },
     },
   });
   const rows = Number(values.rows);
@@ -251,7 +255,7 @@ async function main(): Promise<void> {
   if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs must be a whole number of at least 1, got ${values.runs}`);
   const result = await runBench({
     rows, runs, seed: Number(values.seed), adminDatabaseUrl: values['database-url'], workDir: path.join(BENCH_DIR, 'work'),
-    resultsDir: values['results-dir'], ...(values['cpu-prof-dir'] === undefined ? {} : { cpuProfileDir: values['cpu-prof-dir'] }), log: (message) => process.stderr.write(`bench: ${message}\n`),
+    resultsDir: values['results-dir'], kiboWorker: values['kibo-worker'], ...(values['cpu-prof-dir'] === undefined ? {} : { cpuProfileDir: values['cpu-prof-dir'] }), log: (message) => process.stderr.write(`bench: ${message}\n`),
   });
   process.stdout.write(`${formatBenchTable(result)}\n`);
 }

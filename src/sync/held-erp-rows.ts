@@ -6,7 +6,7 @@ import type { KeyedDiffer } from '../diff/compute-diff.ts';
 import type { TransformedErpRow } from './transform-erp-rows.ts';
 
 /** About 10–20 MB of transformed rows; past it the ERP read waits for Kibo's side to catch up. */
-export const MAX_HELD_ERP_ROWS = 20_000;
+export const MAX_HELD_ERP_ROWS = 2_000;
 
 export interface HeldErpRows {
   /** Holds the row when Kibo's side may still give its key (or holds rows of that key already). */

@@ -5,7 +5,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { hashKiboExport } from './hash-kibo-export.ts';
 import { BATCH_ACK, type KiboExportWorkerInput, type KiboExportWorkerMessage } from './kibo-export-worker-protocol.ts';
 
-const MAX_BATCHES_IN_FLIGHT = 8;
+const MAX_BATCHES_IN_FLIGHT = 64;
 
 const port = parentPort;
 if (port === null) throw new Error('kibo-export-worker.ts runs as a worker thread (see read-kibo-side.ts)');

@@ -1,7 +1,12 @@
-// Loads Kibo's export into the differ. A large export is hashed on a worker thread, so the second core
-// hashes Kibo's cells while the main thread reads and hashes the ERP's (read-erp-side.ts classifies the
-// ERP rows whose keys Kibo already gave and holds back the others until Kibo's side is complete). A
-// small export is read inline: a worker's start-up would cost more than it saves.
+// Loads Kibo's export into the differ, inline, or on a worker thread so a second core hashes Kibo's cells
+// while the main thread reads and hashes the ERP's (read-erp-side.ts classifies the ERP rows whose keys
+// Kibo already gave and holds the others back: held-erp-rows.ts).
+//
+// Off by default: on the 2-core bench machine, where Postgres and zlib's inflate share the same cores,
+// the threaded run was slower (1M rows: 28.8 s wall and 40 s of CPU against 26.9 s and 26.5 s inline),
+// the two threads waiting on each other and the main thread's GC tripling. It is kept, tested, behind
+// SyncDeps.kiboWorkerMinExportBytes, for hosts whose ERP database runs elsewhere; `npm run bench --
+// --kibo-worker` measures it.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -15,8 +20,8 @@ import { hashKiboExport, type HashedKiboBatch, type KiboExportTotals } from './h
 import { BATCH_ACK, type KiboExportWorkerInput, type KiboExportWorkerMessage } from './kibo-export-worker-protocol.ts';
 import { KiboExportFormatError } from './read-kibo-export.ts';
 
-/** Exports from this size (zipped) up are hashed on a worker thread: about 40,000 products. */
-export const KIBO_WORKER_MIN_EXPORT_BYTES = 4 * 1024 * 1024;
+/** Exports from this size (zipped) up are hashed on a worker thread: never, unless a caller sets it. */
+export const KIBO_WORKER_MIN_EXPORT_BYTES = Number.POSITIVE_INFINITY;
 
 // From source (tests, a checkout run through tsx) the worker is TypeScript and needs tsx's loader too.
 const RUNS_FROM_SOURCE = import.meta.url.endsWith('.ts');
