@@ -142,7 +142,8 @@ export function createKeyedDiffer(fields: readonly ComparableField[], options: K
 
   function addKiboHashed(key: string, hashes: Uint32Array, offset: number): void {
     assertNewKiboKey(key);
-    fieldHashes.set(hashes.subarray(offset, offset + fieldCount * VALUE_WORDS));
+    // A plain loop: subarray() would allocate a view per row (0.5 s of a 1M-row load).
+    for (let word = 0; word < fieldHashes.length; word += 1) fieldHashes[word] = hashes[offset + word] as number;
     insertKiboRow(key);
   }
 
