@@ -19,7 +19,7 @@ export interface HeldErpRows {
   waitForRelease(): Promise<void>;
   /** read-kibo-side.ts: keys just inserted into the differ. */
   kiboKeysArrived(keys: readonly string[]): void;
-  /** Kibo's side ended: everything still held is released (to be classified, or dropped on failure). */
+  /** Kibo's side ended: everything still held is released to be classified (dropped if it failed). */
   kiboEnded(outcome: 'done' | 'failed'): void;
   /** Kibo's side failed: the run fails with its error, so reading the ERP on is pointless. */
   readonly kiboFailed: boolean;
@@ -83,7 +83,9 @@ export function createHeldErpRows(differ: KeyedDiffer, maxHeld = MAX_HELD_ERP_RO
     kiboEnded(outcome) {
       ended = true;
       failed = outcome === 'failed';
-      const rest = [...heldByKey.values()].flat();
+      // On failure the run fails with Kibo's error: the held rows are dropped, not classified half-loaded.
+      const rest = failed ? [] : [...heldByKey.values()].flat();
+      if (failed) heldCount = 0;
       heldByKey.clear();
       release(rest);
     },

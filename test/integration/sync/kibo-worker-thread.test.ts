@@ -62,4 +62,17 @@ describe('reading Kibo on a worker thread', () => {
     const [again] = await runSyncCycle({ ...harness.deps, kiboWorkerMinExportBytes: 0 }, products, { trigger: 'manual', resync: false, dryRun: false });
     expect(again?.planAction, again?.error).toBe('nothing');
   });
+
+  it('fails the run with the worker\'s error when Kibo\'s export cannot be read, and sends nothing', async () => {
+    const products = harness.mappings.filter((mapping) => mapping.sync === 'products');
+    const jobsBefore = harness.emulator.listJobs('import').length;
+    harness.emulator.setFaults({ corruptNextExport: true });
+    const [failed] = await runSyncCycle({ ...harness.deps, kiboWorkerMinExportBytes: 0 }, products, { trigger: 'manual', resync: false, dryRun: false });
+    expect(failed?.status).toBe('failed');
+    expect(failed?.error).toMatch(/zip/i);
+    expect(failed?.error).not.toMatch(/ERP query failed|not among Kibo's rows/);
+    expect(harness.emulator.listJobs('import')).toHaveLength(jobsBefore);
+    const [recovered] = await runSyncCycle({ ...harness.deps, kiboWorkerMinExportBytes: 0 }, products, { trigger: 'manual', resync: false, dryRun: false });
+    expect(recovered?.status, recovered?.error).toBe('succeeded');
+  });
 });

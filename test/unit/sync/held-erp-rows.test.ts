@@ -36,10 +36,15 @@ describe('createHeldErpRows', () => {
     await held.waitForRelease(); // resolves at once once Kibo's side ended
   });
 
-  it('says when Kibo\'s side failed', () => {
-    const held = createHeldErpRows(createKeyedDiffer([{ name: 'A', kind: 'string' }]));
+  it('drops the held rows and wakes the reader when Kibo\'s side failed (the run fails with its error)', async () => {
+    const held = createHeldErpRows(createKeyedDiffer([{ name: 'A', kind: 'string' }]), 1);
     expect(held.hold(row(1, 'k'))).toBe(true);
+    expect(held.isFull).toBe(true);
+    const waiting = held.waitForRelease();
     held.kiboEnded('failed');
+    await waiting;
     expect(held.kiboFailed).toBe(true);
+    expect(held.isFull).toBe(false);
+    expect(held.takeReleased()).toEqual([]);
   });
 });
