@@ -10,6 +10,7 @@ import { registerStatusCommand } from './cli/status-command.ts';
 import { registerValidateCommand } from './cli/validate-command.ts';
 import { EXIT_CODES, type CliContext, type CommandRegistrar, type ExitCode } from './cli/cli-context.ts';
 import { ConfigurationError, describeError } from './support/errors.ts';
+import { redactSecrets } from './support/redact-secrets.ts';
 
 const COMMANDS: readonly CommandRegistrar[] = [
   registerRunCommand,
@@ -51,11 +52,12 @@ export async function runCli(argv: readonly string[]): Promise<number> {
     if (error instanceof CommanderError) {
       return error.exitCode === 0 ? EXIT_CODES.ok : EXIT_CODES.configuration;
     }
+    // Settings may not have loaded this far, so only patterns (URL passwords, tokens, client secrets) are masked.
     if (error instanceof ConfigurationError) {
-      context.stderr.write(`${error.message}\n`);
+      context.stderr.write(`${redactSecrets(error.message)}\n`);
       return EXIT_CODES.configuration;
     }
-    context.stderr.write(`kibo-sync: ${describeError(error)}\n`);
+    context.stderr.write(`kibo-sync: ${redactSecrets(describeError(error))}\n`);
     return EXIT_CODES.failed;
   } finally {
     process.off('SIGINT', onSignal);

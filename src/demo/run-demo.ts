@@ -13,6 +13,7 @@ import { closeStateDb, createStateDb, migrateState } from '../state/index.ts';
 import type { Clock } from '../support/clock.ts';
 import { ConfigurationError } from '../support/errors.ts';
 import type { Logger } from '../support/logger.ts';
+import { createSecretRedactor } from '../support/redact-secrets.ts';
 import { runSyncCycle } from '../sync/run-sync-cycle.ts';
 import { EMULATOR_SYNC_TIMINGS } from '../sync/sync-deps.ts';
 import type { SyncObserver, SyncRunSummary } from '../sync/sync-summary.ts';
@@ -88,7 +89,8 @@ async function createCycleRunner(options: DemoOptions, database: DemoDatabase, e
   );
   const deps = {
     db, erpPool, kibo, clock: options.clock, logger: options.logger, dataDir: options.dataDir, timings: EMULATOR_SYNC_TIMINGS,
-    lockDatabaseUrl: database.stateUrl, ...(options.observer ? { observer: options.observer } : {}), ...(options.signal ? { signal: options.signal } : {}),
+    lockDatabaseUrl: database.stateUrl, redact: createSecretRedactor([emulator.sharedSecret]),
+    ...(options.observer ? { observer: options.observer } : {}), ...(options.signal ? { signal: options.signal } : {}),
   };
   const run = (mappings: readonly SyncMapping[]): Promise<SyncRunSummary[]> => runSyncCycle(deps, mappings, { trigger: 'manual', resync: false, dryRun: false });
   return Object.assign(run, {

@@ -3,8 +3,8 @@
 // leads to a second import of the same rows: the next start adopts the job instead.
 import { randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { JobDeadlineError, findLogFile, waitForJob } from '../kibo/kibo-jobs.ts';
-import { parseImportLog, type ImportLogRow } from '../kibo/import-log.ts';
+import { JobDeadlineError, downloadImportJobLog, findLogFile, waitForJob } from '../kibo/kibo-jobs.ts';
+import type { ImportLogRow } from '../kibo/import-log.ts';
 import { writeZip } from '../kibo/kibo-zip.ts';
 import { normalizeHeader, sortByImportOrder } from '../kibo/resources/resource-registry.ts';
 import { KIBO_JOB_FORMAT, type ImportJobRequest, type KiboJob } from '../kibo/wire-types.ts';
@@ -195,12 +195,12 @@ export async function pollImportJob(deps: SyncDeps, jobId: string): Promise<{ st
 
 /** The log is kept once, in the keeper's directory (like the zip); every run of the job points at it. */
 async function readAndKeepLog(deps: SyncDeps, job: KiboJob, keeper: PreparedRun, batch: readonly PreparedRun[]): Promise<ImportLogRow[]> {
-  const logFile = findLogFile(job);
-  if (!logFile?.id) return [];
-  const bytes = await deps.kibo.downloadFile(logFile.id);
-  const logPath = await keeper.context.dir.writeBytes('kibo-import-log.zip', bytes);
+  // Under the log's own cap and zip limits, with refusals naming the job and the file.
+  const log = await downloadImportJobLog(deps.kibo, job);
+  if (log === undefined) return [];
+  const logPath = await keeper.context.dir.writeBytes('kibo-import-log.zip', log.bytes);
   for (const prepared of batch) prepared.context.files.kiboLog = logPath;
-  return parseImportLog(bytes);
+  return log.rows;
 }
 
 function outcomeFor(

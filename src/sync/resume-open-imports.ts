@@ -5,8 +5,8 @@
 // together never finish the same run twice, and a run a live process is still doing is left alone.
 import { stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { findLogFile } from '../kibo/kibo-jobs.ts';
-import { parseImportLog, type ImportLogRow } from '../kibo/import-log.ts';
+import { downloadImportJobLog } from '../kibo/kibo-jobs.ts';
+import type { ImportLogRow } from '../kibo/import-log.ts';
 import { normalizeHeader } from '../kibo/resources/resource-registry.ts';
 import type { KiboJob } from '../kibo/wire-types.ts';
 import type { SyncMapping } from '../mapping/index.ts';
@@ -173,11 +173,10 @@ async function loadCarriedRun(deps: SyncCycleDeps, run: RunRecord): Promise<Carr
 }
 
 async function readAndKeepLog(deps: SyncCycleDeps, job: KiboJob, runDir: string): Promise<ImportLogRow[]> {
-  const logFile = findLogFile(job);
-  if (!logFile?.id) return [];
-  const bytes = await deps.kibo.downloadFile(logFile.id);
-  await writeFile(path.join(runDir, 'kibo-import-log.zip'), bytes);
-  return parseImportLog(bytes);
+  const log = await downloadImportJobLog(deps.kibo, job);
+  if (log === undefined) return [];
+  await writeFile(path.join(runDir, 'kibo-import-log.zip'), log.bytes);
+  return log.rows;
 }
 
 /** As the engine charges them: the shared zip split by each run's CSV size. */
