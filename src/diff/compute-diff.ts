@@ -225,24 +225,23 @@ export function createKeyedDiffer(fields: readonly ComparableField[], options: K
     if (((flags[row] as number) & SEEN_ON_ERP) !== 0) throw duplicateErpKeyError(key);
     const allCovered = hashErpRow(cells);
     const at = row * VALUE_WORDS;
-    let changed: boolean;
-    if (allCovered) {
-      changed = erpRowHash[0] !== rowHashes[at] || erpRowHash[1] !== rowHashes[at + 1];
-    } else {
+    // A fully covered row compares in one step; the others (and changed rows, to name their fields)
+    // field by field from the row store.
+    let changedFields: string[] | undefined;
+    if (!allCovered || erpRowHash[0] !== rowHashes[at] || erpRowHash[1] !== rowHashes[at + 1]) {
       store.readFieldHashes(row, storedHashes);
-      changed = listChangedFields().length > 0;
+      changedFields = listChangedFields();
     }
     flags[row] = (flags[row] as number) | SEEN_ON_ERP;
     rowHashes[at] = erpRowHash[2] as number;
     rowHashes[at + 1] = erpRowHash[3] as number;
     counts.matched += 1;
-    if (!changed) {
+    if (changedFields === undefined || changedFields.length === 0) {
       counts.unchanged += 1;
       return { class: 'unchanged', key, changedFields: NO_FIELDS, clearedFields: NO_FIELDS };
     }
     counts.changed += 1;
-    if (allCovered) store.readFieldHashes(row, storedHashes);
-    return { class: 'changed', key, changedFields: listChangedFields(), clearedFields: listClearedFields(row, cells) };
+    return { class: 'changed', key, changedFields, clearedFields: listClearedFields(row, cells) };
   }
 
   /** Covered fields whose ERP hash differs from Kibo's stored one (CLEAR hashes as blank). */

@@ -87,8 +87,8 @@ async function diffAndPlan(
 }
 
 /**
- * Kibo's side and the ERP's, concurrently when the export is large (Kibo's cells are hashed on a
- * worker thread while this thread reads the ERP), one after the other otherwise.
+ * Kibo's side, then the ERP's; or both at once when SyncDeps.kiboWorkerMinExportBytes puts Kibo's side
+ * on a worker thread (off by default: see read-kibo-side.ts for the measurement).
  */
 async function readBothSides(
   context: RunContext,
