@@ -1,5 +1,5 @@
 // `npm run demo` on a machine without Postgres: PGlite (Postgres compiled to WebAssembly, running in this
-// process) behind a TCP socket, so the demo drives it through the same pg / knex / pg-cursor code as production.
+// process) behind a TCP socket, so the demo drives it through the same pg / knex / COPY code as production.
 // PGlite is ONE session shared by every connection: statements of different connections never run at the same
 // time, and session state (SET, advisory locks, prepared statement names) is common to all of them.
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';

@@ -1,5 +1,5 @@
 // The demo's ERP side on the embedded Postgres: the sample ERP loads through the socket, and our ERP reader
-// (read-only repeatable-read transaction, pg-cursor, array rows, raw text) returns exactly what a real
+// (read-only repeatable-read transaction, COPY text, raw values) returns exactly what a real
 // Postgres returns. No server at 127.0.0.1:5432 is used here.
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -111,9 +111,13 @@ describe('the ERP reader on the embedded Postgres', () => {
   });
 
   it('keeps the source read-only: a writing query fails inside the read-only transaction', async () => {
-    await expect(readAll(pool, "insert into erp.stock values ('X', '000123', 1) returning *")).rejects.toThrow(
-      /read-only transaction/,
+    // A bare INSERT is refused before it runs (COPY reads a subquery); a SELECT calling a function that
+    // writes is not, and must meet the read-only transaction.
+    await expect(readAll(pool, "insert into erp.stock values ('X', '000123', 1) returning *")).rejects.toThrow(/syntax error/);
+    await pool.query(
+      "create function erp.sneaky_write() returns int language sql as $$ insert into erp.stock values ('X', '000123', 1) returning 1 $$",
     );
+    await expect(readAll(pool, 'select erp.sneaky_write() as n from erp.items')).rejects.toThrow(/read-only transaction/);
     expect((await pool.query("select count(*)::int as n from erp.stock where location_code = 'X'")).rows).toEqual([{ n: 0 }]);
   });
 

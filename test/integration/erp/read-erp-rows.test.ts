@@ -24,19 +24,31 @@ describe('reading the ERP side', () => {
     await database.drop();
   });
 
-  it('streams every row in batches, as raw text, in the query order', async () => {
+  it('streams every row in batches of at most batchRows, as raw text, in the query order', async () => {
     const sql = buildSourceSql({ query: 'select sku, price, active, changed, note from erp."odd ""items""" order by sku;' });
     const sizes: number[] = [];
+    const skus: (string | null)[] = [];
     let first: readonly (string | null)[] | undefined;
     let columns: readonly string[] = [];
     for await (const batch of readErpRows(pool, sql, { batchRows: 1000 })) {
       sizes.push(batch.rows.length);
+      for (const row of batch.rows) skus.push(row[0]!);
       first ??= batch.rows[0];
       columns = batch.columns;
     }
-    expect(sizes).toEqual([1000, 1000, 500]);
+    // Batches follow COPY's chunks, never above batchRows; together they are the whole result.
+    expect(Math.max(...sizes)).toBeLessThanOrEqual(1000);
+    expect(sizes.reduce((sum, size) => sum + size, 0)).toBe(2500);
+    expect(skus).toEqual(Array.from({ length: 2500 }, (_, index) => String(index + 1).padStart(6, '0')));
     expect(columns).toEqual(['sku', 'price', 'active', 'changed', 'note']);
     expect(first).toEqual(['000001', '1.5000', 'f', '2026-01-02 03:05:05+00', 'Ünïcode, "quoted"\nline 1']);
+  });
+
+  it('returns tabs, line breaks, backslashes and a literal \\N text exactly, and NULL as null', async () => {
+    const sql = String.raw`select E'a\tb' as tabbed, E'x\r\ny' as broken, E'C:\\dir\\N' as path, '\N' as literal, null::text as nothing, '' as empty`;
+    const rows: (readonly (string | null)[])[] = [];
+    for await (const batch of readErpRows(pool, sql)) rows.push(...batch.rows);
+    expect(rows).toEqual([['a\tb', 'x\r\ny', 'C:\\dir\\N', '\\N', null, '']]);
   });
 
   it('quotes a table source so odd names read correctly', async () => {
@@ -46,12 +58,16 @@ describe('reading the ERP side', () => {
   });
 
   it('runs the source read-only: a query that writes fails and changes nothing', async () => {
-    const sql = `insert into erp."odd ""items""" (sku) values ('zzz') returning sku`;
-    await expect(async () => {
+    const drain = async (sql: string): Promise<void> => {
       for await (const _batch of readErpRows(pool, sql)) {
         // draining the generator is what runs the query
       }
-    }).rejects.toThrow(/read-only transaction/);
+    };
+    // A bare INSERT is refused before it runs (COPY reads a subquery); a SELECT calling a function that
+    // writes is not, and must meet the read-only transaction.
+    await expect(drain(`insert into erp."odd ""items""" (sku) values ('zzz') returning sku`)).rejects.toThrow(/syntax error/);
+    await pool.query(`create function erp.sneaky_write() returns text language sql as $$ insert into erp."odd ""items""" (sku) values ('zzz') returning sku $$`);
+    await expect(drain('select erp.sneaky_write() as sku from erp."odd ""items"""')).rejects.toThrow(/read-only transaction/);
     const count = await pool.query(`select count(*)::int as n from erp."odd ""items""" where sku = 'zzz'`);
     expect(count.rows[0].n).toBe(0);
   });
