@@ -97,7 +97,7 @@ async function readBothSides(
   const { deps, mapping, stages } = context;
   const { differ, encodeRowKey } = input;
   const onWorkerThread = input.zip.bytes >= (deps.kiboWorkerMinExportBytes ?? KIBO_WORKER_MIN_EXPORT_BYTES);
-  const held = onWorkerThread ? createHeldErpRows(differ, deps.maxHeldErpRows) : undefined;
+  const held = onWorkerThread ? createHeldErpRows(differ, deps.maxHeldErpBytes) : undefined;
   const stopKibo = new AbortController();
   const signal = deps.signal ? AbortSignal.any([deps.signal, stopKibo.signal]) : stopKibo.signal;
   const kiboLoading = stages.time('read-kibo', () =>
