@@ -2,11 +2,12 @@
 // while the main thread reads and hashes the ERP's (read-erp-side.ts classifies the ERP rows whose keys
 // Kibo already gave and holds the others back: held-erp-rows.ts).
 //
-// Off by default: on the 2-core bench machine, where Postgres and zlib's inflate share the same cores,
-// the threaded run was slower (1M rows: 28.8 s wall and 40 s of CPU against 26.9 s and 26.5 s inline),
-// the two threads waiting on each other and the main thread's GC tripling. It is kept, tested, behind
-// SyncDeps.kiboWorkerMinExportBytes, for hosts whose ERP database runs elsewhere; `npm run bench --
-// --kibo-worker` measures it.
+// Off by default: an ERP row can only be classified once Kibo's side has given its key (or ended), and
+// an ERP query's order is not the export's, so the ERP read mostly waits on held rows. Measured at 1M
+// rows on 2026-12-06 (bench/README.md): 16.9 s threaded against 15.2 s inline, 403 MB against 214 MB.
+// It is kept, tested, behind SyncDeps.kiboWorkerMinExportBytes; `npm run bench -- --kibo-worker`
+// measures it. The way forward is deferring such ERP rows' classification rather than holding them.
+
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
