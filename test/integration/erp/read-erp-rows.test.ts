@@ -90,6 +90,20 @@ describe('reading the ERP side', () => {
     }
   });
 
+  it('fails with the server\'s error when the query fails mid-stream, and leaves no session behind', async () => {
+    const sql = 'select n, 1000 / (50000 - n) as ratio from generate_series(1, 60000) as n';
+    let rows = 0;
+    await expect(async () => {
+      for await (const batch of readErpRows(pool, sql)) rows += batch.rows.length;
+    }).rejects.toThrow(/division by zero/);
+    expect(rows).toBeLessThan(50000);
+    const open = await pool.query(
+      "select count(*)::int as n from pg_stat_activity where datname = current_database() and state like 'idle in transaction%'",
+    );
+    expect(open.rows[0].n).toBe(0);
+    expect((await pool.query('select 1 as ok')).rows).toEqual([{ ok: 1 }]); // the pool still serves queries
+  });
+
   it('tells whether the ERP login could write', async () => {
     const access = await checkErpWriteAccess(pool);
     expect(access.canWrite).toBe(true); // the test user owns the table
