@@ -39,12 +39,17 @@ export async function describeSourceColumns(pool: pg.Pool, sql: string): Promise
   const client = await pool.connect();
   try {
     await client.query('begin transaction read only');
-    const result = await client.query({ text: `select * from (${sql}) as kibo_sync_source limit 0`, rowMode: 'array' });
-    return result.fields.map((field) => field.name);
+    return await describeColumns(client, sql);
   } finally {
     await client.query('rollback').catch(() => undefined); // the transaction only read; a failed rollback changes nothing
     client.release();
   }
+}
+
+/** The query's column names: planned, not run (no rows are read). */
+async function describeColumns(client: pg.PoolClient, sql: string): Promise<string[]> {
+  const result = await client.query({ text: `select * from (${sql}) as kibo_sync_source limit 0`, rowMode: 'array' });
+  return result.fields.map((field) => field.name);
 }
 
 /** Yields the query's rows in batches, inside a read-only repeatable-read transaction. */
@@ -60,8 +65,7 @@ export async function* readErpRows(
   try {
     await client.query('begin transaction isolation level repeatable read read only');
     // COPY gives no column names: the same query, planned but not run, does (inside the same snapshot).
-    const described = await client.query({ text: `select * from (${sql}) as kibo_sync_source limit 0`, rowMode: 'array' });
-    const columns = described.fields.map((field) => field.name);
+    const columns = await describeColumns(client, sql);
     const parser = createCopyTextParser(columns.length);
     const decoder = new TextDecoder('utf-8');
     copying = true;

@@ -4,10 +4,9 @@
 //
 // Off by default: an ERP row can only be classified once Kibo's side has given its key (or ended), and
 // an ERP query's order is not the export's, so the ERP read mostly waits on held rows. Measured at 1M
-// rows on 2026-12-06 (bench/README.md): 16.9 s threaded against 15.2 s inline, 403 MB against 214 MB.
+// rows on 2026-12-06 (bench/README.md): 17.5 s threaded against 15.2 s inline, 416 MB against 214 MB.
 // It is kept, tested, behind SyncDeps.kiboWorkerMinExportBytes; `npm run bench -- --kibo-worker`
 // measures it. The way forward is deferring such ERP rows' classification rather than holding them.
-
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
