@@ -21,8 +21,8 @@ export interface BenchChildInput {
   readonly dryRun: boolean;
   /** Send every ERP row (the bench's full-snapshot reference run). */
   readonly resync?: boolean;
-  /** Hash Kibo's export on a worker thread (SyncDeps.kiboWorkerMinExportBytes = 0). */
-  readonly kiboWorker?: boolean;
+  /** Keep Kibo's export on the main thread whatever its size (SyncDeps.kiboWorkerMinExportBytes = ∞). */
+  readonly inline?: boolean;
   readonly emulator: {
     readonly url: string; readonly tenantId: number; readonly siteId: number; readonly masterCatalogId: number;
     readonly catalogId: number; readonly clientId: string; readonly sharedSecret: string;
@@ -79,7 +79,7 @@ async function main(): Promise<void> {
     const summaries = await runSyncCycle(
       {
         db, erpPool, kibo, clock, logger, dataDir: input.dataDir, timings, lockDatabaseUrl: input.stateDatabaseUrl,
-        ...(input.kiboWorker === true ? { kiboWorkerMinExportBytes: 0 } : {}),
+        ...(input.inline === true ? { kiboWorkerMinExportBytes: Number.POSITIVE_INFINITY } : {}),
       },
       mappings,
       { trigger: 'manual', resync: input.resync === true, dryRun: input.dryRun },

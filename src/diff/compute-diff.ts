@@ -9,7 +9,8 @@
 import { CLEAR, SKIP } from '../mapping/mapping-types.ts';
 import type { CellValue } from '../mapping/mapping-types.ts';
 import { createCellHasher, VALUE_WORDS, type CellHasher } from './hash-cells.ts';
-import { createKeyTable, growTypedArray } from './key-table.ts';
+import { createKeyTable, growTypedArray, KEY_WORDS } from './key-table.ts';
+import type { HashedKiboBatch } from './hashed-kibo-batch.ts';
 import { createMemoryRowStore, type KiboRowStore } from './kibo-row-store.ts';
 import type { ComparableField } from './normalize-value.ts';
 
@@ -30,8 +31,8 @@ export interface DiffEntry {
 export interface KeyedDiffer {
   /** One Kibo row, cells aligned with the fields; `undefined` or '' is a blank cell. */
   addKibo(key: string, cells: readonly (string | undefined)[]): void;
-  /** One Kibo row whose field hashes were computed elsewhere (hashKiboCells, e.g. in a worker thread). */
-  addKiboHashed(key: string, hashes: Uint32Array, offset: number): void;
+  /** Kibo rows whose key and field hashes were computed elsewhere (hashKiboRows, e.g. in a worker thread). */
+  addKiboBatch(batch: HashedKiboBatch): void;
   /** Says every Kibo row is in: from here on an unknown ERP key is `added`, and addKibo throws. */
   finishKibo(): void;
   readonly kiboFinished: boolean;
@@ -52,6 +53,20 @@ export interface KeyedDiffer {
    * that changed since, are told apart from it.
    */
   claimAcceptedRow(key: string, cells: readonly CellValue[]): boolean;
+  /**
+   * Before finishKibo, an ERP row whose key Kibo has not given yet (so addErp cannot classify it): kept
+   * as hashes only, with `ticket`, the caller's way back to its cells (the ERP row number). When Kibo
+   * gives the key and the row equals Kibo's in one step, it settles as unchanged there; every other
+   * deferred row is classified later with resolveDeferred. Counts as given (hasErpKey) from here on.
+   * A settled row yields no DiffEntry: not for a caller that must send unchanged rows too (a resync).
+   */
+  deferErp(key: string, cells: readonly CellValue[], ticket: number): void;
+  /** Once Kibo is finished: tickets of the deferred rows still to resolve, ascending. */
+  deferredTickets(): Uint32Array;
+  /** Classifies a deferred row from its cells, read back (they must be the cells deferErp was given). */
+  resolveDeferred(key: string, cells: readonly CellValue[]): DiffEntry;
+  /** Forgets a deferred row's ERP side (the caller rejected it): its key counts as never given. */
+  dropDeferred(key: string): void;
   /** Kibo keys never given on the ERP side, in Kibo's order; call once all ERP rows are in. */
   finishRemoved(): Iterable<string>;
   /** `removed` counts Kibo keys not (yet) seen on the ERP side: final once all ERP rows are in. */
@@ -66,6 +81,9 @@ export interface KeyedDifferOptions {
 const IN_KIBO = 1;
 const SEEN_ON_ERP = 2;
 const CLAIMED = 4;
+/** A deferred ERP row (deferErp) not yet classified. */
+const DEFERRED = 8;
+const NO_STORE_ROW = 0xffffffff;
 const UNCOVERED = 0;
 const GIVEN = 1;
 const CLEARED = 2;
@@ -79,10 +97,21 @@ export function createKeyedDiffer(fields: readonly ComparableField[], options: K
   let rowHashes = new Uint32Array(0);
   let kiboMasks = new Uint32Array(0);
   let flags = new Uint8Array(0);
+  // Only once a row is deferred (deferErp): per row, the deferred ERP row's comparable hash, the fields
+  // it covers (a value or CLEAR), its ticket, and its Kibo row's number in the row store (table rows are
+  // then no longer Kibo's rows first).
+  let deferredHashes: Uint32Array | undefined;
+  let erpMasks: Uint32Array | undefined;
+  let tickets: Uint32Array | undefined;
+  let storeRows: Uint32Array | undefined;
   const table = createKeyTable((capacity) => {
     rowHashes = growTypedArray(rowHashes, capacity * VALUE_WORDS);
     kiboMasks = growTypedArray(kiboMasks, capacity * maskWords);
     flags = growTypedArray(flags, capacity);
+    if (deferredHashes) deferredHashes = growTypedArray(deferredHashes, capacity * VALUE_WORDS);
+    if (erpMasks) erpMasks = growTypedArray(erpMasks, capacity * maskWords);
+    if (tickets) tickets = growTypedArray(tickets, capacity);
+    if (storeRows) storeRows = growTypedArray(storeRows, capacity);
   });
   const hasher = createCellHasher(fields);
   const fieldHashes = new Uint32Array(fieldCount * VALUE_WORDS);
@@ -91,6 +120,8 @@ export function createKeyedDiffer(fields: readonly ComparableField[], options: K
   // [comparable high, low, identity high, low] of the last hashed ERP row.
   const erpRowHash = new Uint32Array(4);
   let kiboRows = 0;
+  /** Kibo rows in the row store: all but those that settled a deferred ERP row on arrival. */
+  let storedRows = 0;
   let kiboFinished = false;
   let lastKey: string | undefined;
   let lastRow = -1;
@@ -121,52 +152,113 @@ export function createKeyedDiffer(fields: readonly ComparableField[], options: K
     }
   }
 
-  function assertNewKiboKey(key: string): void {
+  /**
+   * The row a Kibo row goes to, its key hashed in the table's scratch: a new one, or the row of an ERP
+   * row deferred for it. `describeKey` is only called for an error message.
+   */
+  function locateKiboRow(describeKey: () => string): number {
     if (kiboFinished) {
-      throw new Error(`Diff: Kibo row ${JSON.stringify(key)} arrived after finishKibo(); load the whole Kibo export first.`);
+      throw new Error(`Diff: Kibo row ${JSON.stringify(describeKey())} arrived after finishKibo(); load the whole Kibo export first.`);
     }
-    if (locate(key) !== -1) {
+    const row = table.findHashed();
+    if (row === -1) return table.insertHashed();
+    if (((flags[row] as number) & IN_KIBO) !== 0) {
       throw new Error(
-        `Diff: Kibo's export has key ${JSON.stringify(key)} twice; the sync's key must identify one Kibo record ` +
+        `Diff: Kibo's export has key ${JSON.stringify(describeKey())} twice; the sync's key must identify one Kibo record ` +
           `(check the mapping's key: against the resource's identity).`,
       );
     }
+    return row;
   }
 
   function addKibo(key: string, cells: readonly (string | undefined)[]): void {
-    assertNewKiboKey(key);
     assertCellCount('Kibo', key, cells.length);
+    table.hashKey(key);
+    lastKey = undefined;
+    const row = locateKiboRow(() => key);
     hashKiboCells(hasher, cells, fieldHashes, 0);
-    insertKiboRow(key);
+    if (insertKiboRow(row, fieldHashes, 0)) return;
+    if (storeRows) storeRows[row] = storedRows;
+    store.append(key, fieldHashes);
+    storedRows += 1;
   }
 
-  function addKiboHashed(key: string, hashes: Uint32Array, offset: number): void {
-    assertNewKiboKey(key);
-    // A plain loop: subarray() would allocate a view per row (0.5 s of a 1M-row load).
-    for (let word = 0; word < fieldHashes.length; word += 1) fieldHashes[word] = hashes[offset + word] as number;
-    insertKiboRow(key);
+  function addKiboBatch(batch: HashedKiboBatch): void {
+    const wordsPerRow = fieldCount * VALUE_WORDS;
+    const { keyHashes, keyBytes, keyEnds, hashes } = batch;
+    lastKey = undefined; // the table's scratch no longer holds lastKey's hash
+    for (let index = 0; index < batch.count; index += 1) {
+      const keyStart = index === 0 ? 0 : (keyEnds[index - 1] as number);
+      const keyEnd = keyEnds[index] as number;
+      table.useHash(keyHashes, index * KEY_WORDS);
+      const row = locateKiboRow(() => Buffer.from(keyBytes.buffer, keyBytes.byteOffset + keyStart, keyEnd - keyStart).toString('utf8'));
+      if (insertKiboRow(row, hashes, index * wordsPerRow)) continue;
+      if (storeRows) storeRows[row] = storedRows;
+      store.appendEncoded(hashes, index * wordsPerRow, (index + 1) * wordsPerRow, keyBytes, keyStart, keyEnd);
+      storedRows += 1;
+    }
   }
 
-  /** Inserts the located key with the field hashes in `fieldHashes`. */
-  function insertKiboRow(key: string): void {
-    const row = insertLocated(key);
+  /**
+   * Records Kibo's row at `row` (its field hashes at `source[offset…]`), settling a deferred ERP row if
+   * it can: true then, and the row needs no place in the store (nothing will compare it again, and its
+   * key is not removed). Reads the source in place: copying a million rows' hashes showed.
+   */
+  function insertKiboRow(row: number, source: Uint32Array, offset: number): boolean {
     let high = 0;
     let low = 0;
     const maskAt = row * maskWords;
     for (let index = 0; index < fieldCount; index += 1) {
-      const at = index * VALUE_WORDS;
-      const fieldHigh = fieldHashes[at] as number;
-      const fieldLow = fieldHashes[at + 1] as number;
+      const at = offset + index * VALUE_WORDS;
+      const fieldHigh = source[at] as number;
+      const fieldLow = source[at + 1] as number;
       if (fieldHigh === 0 && fieldLow === 0) continue;
       high ^= fieldHigh;
       low ^= fieldLow;
       kiboMasks[maskAt + (index >>> 5)] = ((kiboMasks[maskAt + (index >>> 5)] as number) | (1 << (index & 31))) >>> 0;
     }
-    rowHashes[row * VALUE_WORDS] = high;
-    rowHashes[row * VALUE_WORDS + 1] = low;
-    flags[row] = IN_KIBO;
-    store.append(key, fieldHashes);
     kiboRows += 1;
+    const rowFlags = flags[row] as number;
+    if ((rowFlags & DEFERRED) === 0) {
+      rowHashes[row * VALUE_WORDS] = high;
+      rowHashes[row * VALUE_WORDS + 1] = low;
+      flags[row] = IN_KIBO;
+      return false;
+    }
+    flags[row] = rowFlags | IN_KIBO;
+    const settled = equalsDeferredRow(row, source, offset);
+    if (!settled) {
+      // The deferred row's comparable hash has served: keep Kibo's row hash in its place for resolveDeferred.
+      deferredHashes![row * VALUE_WORDS] = high;
+      deferredHashes![row * VALUE_WORDS + 1] = low;
+      return false;
+    }
+    flags[row] = (flags[row] as number) & ~DEFERRED;
+    counts.matched += 1;
+    counts.unchanged += 1;
+    return true;
+  }
+
+  /**
+   * Whether Kibo's row (field hashes at `source[offset…]`) has the deferred ERP row's value in every field
+   * that row covers: the XOR of those fields' hashes against the ERP row's comparable hash, which is
+   * the XOR of its given values (a CLEAR counts as blank, so it differs from a Kibo value).
+   */
+  function equalsDeferredRow(row: number, source: Uint32Array, offset: number): boolean {
+    let high = 0;
+    let low = 0;
+    const maskAt = row * maskWords;
+    for (let index = 0; index < fieldCount; index += 1) {
+      if ((((erpMasks![maskAt + (index >>> 5)] as number) >>> (index & 31)) & 1) === 0) continue;
+      high ^= source[offset + index * VALUE_WORDS] as number;
+      low ^= source[offset + index * VALUE_WORDS + 1] as number;
+    }
+    // XOR gives signed 32-bit numbers; the typed array holds them unsigned.
+    return deferredHashes![row * VALUE_WORDS] === high >>> 0 && deferredHashes![row * VALUE_WORDS + 1] === low >>> 0;
+  }
+
+  function storeRowOf(row: number): number {
+    return storeRows ? (storeRows[row] as number) : row;
   }
 
   /**
@@ -222,14 +314,24 @@ export function createKeyedDiffer(fields: readonly ComparableField[], options: K
       }
       return classifyAdded(key, cells);
     }
-    if (((flags[row] as number) & SEEN_ON_ERP) !== 0) throw duplicateErpKeyError(key);
+    const rowFlags = flags[row] as number;
+    if ((rowFlags & SEEN_ON_ERP) !== 0) throw duplicateErpKeyError(key);
     const allCovered = hashErpRow(cells);
+    // A deferred row the caller dropped, whose key Kibo never gave.
+    if ((rowFlags & IN_KIBO) === 0) return classifyAddedAt(row, key);
     const at = row * VALUE_WORDS;
     // A fully covered row compares in one step; the others (and changed rows, to name their fields)
     // field by field from the row store.
+    const oneStep = allCovered && erpRowHash[0] === rowHashes[at] && erpRowHash[1] === rowHashes[at + 1];
+    return classifyMatched(row, key, cells, oneStep);
+  }
+
+  /** The ERP row just hashed (hashErpRow) against Kibo's row at `row`; `equal`: known unchanged. */
+  function classifyMatched(row: number, key: string, cells: readonly CellValue[], equal: boolean): DiffEntry {
+    const at = row * VALUE_WORDS;
     let changedFields: string[] | undefined;
-    if (!allCovered || erpRowHash[0] !== rowHashes[at] || erpRowHash[1] !== rowHashes[at + 1]) {
-      store.readFieldHashes(row, storedHashes);
+    if (!equal) {
+      store.readFieldHashes(storeRowOf(row), storedHashes);
       changedFields = listChangedFields();
     }
     flags[row] = (flags[row] as number) | SEEN_ON_ERP;
@@ -271,7 +373,11 @@ export function createKeyedDiffer(fields: readonly ComparableField[], options: K
 
   function classifyAdded(key: string, cells: readonly CellValue[]): DiffEntry {
     hashErpRow(cells);
-    const row = insertLocated(key);
+    return classifyAddedAt(insertLocated(key), key);
+  }
+
+  /** The ERP row just hashed (hashErpRow), new to Kibo, at `row`. */
+  function classifyAddedAt(row: number, key: string): DiffEntry {
     flags[row] = SEEN_ON_ERP;
     rowHashes[row * VALUE_WORDS] = erpRowHash[2] as number;
     rowHashes[row * VALUE_WORDS + 1] = erpRowHash[3] as number;
@@ -300,15 +406,85 @@ export function createKeyedDiffer(fields: readonly ComparableField[], options: K
     return true;
   }
 
+  function deferErp(key: string, cells: readonly CellValue[], ticket: number): void {
+    assertCellCount('ERP', key, cells.length);
+    if (kiboFinished) throw new Error(`Diff: ERP key ${JSON.stringify(key)} was deferred after finishKibo(); classify it with addErp.`);
+    let row = locate(key);
+    if (row !== -1) {
+      if (((flags[row] as number) & SEEN_ON_ERP) !== 0) throw duplicateErpKeyError(key);
+      throw new Error(`Diff: ERP key ${JSON.stringify(key)} is among Kibo's rows already; classify it with addErp.`);
+    }
+    if (!storeRows) startDeferring();
+    hashErpRow(cells);
+    row = insertLocated(key);
+    flags[row] = SEEN_ON_ERP | DEFERRED;
+    const at = row * VALUE_WORDS;
+    const maskAt = row * maskWords;
+    for (let word = 0; word < maskWords; word += 1) erpMasks![maskAt + word] = 0;
+    for (let index = 0; index < fieldCount; index += 1) {
+      if (coverage[index] === UNCOVERED) continue;
+      erpMasks![maskAt + (index >>> 5)] = ((erpMasks![maskAt + (index >>> 5)] as number) | (1 << (index & 31))) >>> 0;
+    }
+    deferredHashes![at] = erpRowHash[0] as number;
+    deferredHashes![at + 1] = erpRowHash[1] as number;
+    rowHashes[at] = erpRowHash[2] as number;
+    rowHashes[at + 1] = erpRowHash[3] as number;
+    tickets![row] = ticket;
+    storeRows![row] = NO_STORE_ROW;
+  }
+
+  /** Until now every table row was a Kibo row, numbered as in the store. */
+  function startDeferring(): void {
+    const capacity = table.capacity;
+    deferredHashes = new Uint32Array(capacity * VALUE_WORDS);
+    erpMasks = new Uint32Array(capacity * maskWords);
+    tickets = new Uint32Array(capacity);
+    storeRows = new Uint32Array(capacity);
+    for (let row = 0; row < table.rowCount; row += 1) storeRows[row] = row;
+  }
+
+  function deferredTickets(): Uint32Array {
+    if (!kiboFinished) throw new Error('Diff: deferred rows can be resolved only after finishKibo().');
+    const pending: number[] = [];
+    for (let row = 0; row < table.rowCount; row += 1) {
+      if (((flags[row] as number) & DEFERRED) !== 0) pending.push(tickets![row] as number);
+    }
+    return Uint32Array.from(pending).sort();
+  }
+
+  function locateDeferred(key: string): number {
+    const row = locate(key);
+    if (row === -1 || ((flags[row] as number) & DEFERRED) === 0) {
+      throw new Error(`Diff: ERP key ${JSON.stringify(key)} has no deferred row to resolve (was it deferred, and only once?).`);
+    }
+    return row;
+  }
+
+  function resolveDeferred(key: string, cells: readonly CellValue[]): DiffEntry {
+    assertCellCount('ERP', key, cells.length);
+    if (!kiboFinished) throw new Error('Diff: deferred rows can be resolved only after finishKibo().');
+    const row = locateDeferred(key);
+    const allCovered = hashErpRow(cells);
+    const at = row * VALUE_WORDS;
+    if (erpRowHash[2] !== rowHashes[at] || erpRowHash[3] !== rowHashes[at + 1]) {
+      throw new Error(`Diff: the ERP row read back for key ${JSON.stringify(key)} is not the row that was deferred; its spill file was changed during the run.`);
+    }
+    flags[row] = (flags[row] as number) & ~DEFERRED;
+    if (((flags[row] as number) & IN_KIBO) === 0) return classifyAddedAt(row, key);
+    // As addErp: a fully covered row equal to Kibo's row hash (kept by insertKiboRow) needs no store read.
+    const equal = allCovered && erpRowHash[0] === deferredHashes![at] && erpRowHash[1] === deferredHashes![at + 1];
+    return classifyMatched(row, key, cells, equal);
+  }
+
   function* finishRemoved(): Iterable<string> {
-    for (let row = 0; row < kiboRows; row += 1) {
-      if (((flags[row] as number) & SEEN_ON_ERP) === 0) yield store.readKey(row);
+    for (let row = 0; row < table.rowCount; row += 1) {
+      if (((flags[row] as number) & (IN_KIBO | SEEN_ON_ERP)) === IN_KIBO) yield store.readKey(storeRowOf(row));
     }
   }
 
   return {
     addKibo,
-    addKiboHashed,
+    addKiboBatch,
     finishKibo: () => {
       kiboFinished = true;
     },
@@ -326,6 +502,13 @@ export function createKeyedDiffer(fields: readonly ComparableField[], options: K
     },
     clearedFieldsOf,
     claimAcceptedRow,
+    deferErp,
+    deferredTickets,
+    resolveDeferred,
+    dropDeferred: (key) => {
+      const row = locateDeferred(key);
+      flags[row] = (flags[row] as number) & ~(SEEN_ON_ERP | DEFERRED);
+    },
     finishRemoved,
     get counts(): Readonly<Record<DiffClass, number>> {
       return { added: counts.added, changed: counts.changed, unchanged: counts.unchanged, removed: kiboRows - counts.matched };
@@ -333,11 +516,8 @@ export function createKeyedDiffer(fields: readonly ComparableField[], options: K
   };
 }
 
-/**
- * Writes the field hashes of one Kibo row (cells aligned with the fields) at `out[offset…]`: what
- * addKiboHashed takes, so the hashing can run on another thread than the differ.
- */
-export function hashKiboCells(hasher: CellHasher, cells: readonly (string | undefined)[], out: Uint32Array, offset: number): void {
+/** Writes the field hashes of one Kibo row (cells aligned with the fields) at `out[offset…]`. */
+function hashKiboCells(hasher: CellHasher, cells: readonly (string | undefined)[], out: Uint32Array, offset: number): void {
   for (let index = 0; index < cells.length; index += 1) hasher.hashCell(index, cells[index], out, offset + index * VALUE_WORDS);
 }
 

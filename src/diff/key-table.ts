@@ -15,6 +15,8 @@ const INITIAL_ROWS = 1024;
 export interface KeyTable {
   /** Hashes `key` into the table's scratch words; the next find/insert uses them. */
   hashKey(key: string): void;
+  /** Puts a key hash written by hashKeyInto (at `words[offset…]`) in the scratch words instead. */
+  useHash(words: Uint32Array, offset: number): void;
   /** Row of the hashed key, or -1. */
   findHashed(): number;
   /** Appends a row for the hashed key (the caller checked it is absent); returns its number. */
@@ -75,7 +77,13 @@ export function createKeyTable(onGrow: (capacity: number) => void): KeyTable {
 
   onGrow(capacity);
   return {
-    hashKey: (key) => writeHash128(key, scratch, 0, KEY_HASH_SEED),
+    hashKey: (key) => hashKeyInto(key, scratch, 0),
+    useHash: (words, offset) => {
+      scratch[0] = words[offset] as number;
+      scratch[1] = words[offset + 1] as number;
+      scratch[2] = words[offset + 2] as number;
+      scratch[3] = words[offset + 3] as number;
+    },
     findHashed,
     insertHashed,
     get rowCount() {
@@ -85,6 +93,11 @@ export function createKeyTable(onGrow: (capacity: number) => void): KeyTable {
       return capacity;
     },
   };
+}
+
+/** The table's hash of `key` (KEY_WORDS words at `out[offset…]`), e.g. computed on another thread. */
+export function hashKeyInto(key: string, out: Uint32Array, offset: number): void {
+  writeHash128(key, out, offset, KEY_HASH_SEED);
 }
 
 /** A copy of `array` with room for `length` elements (typed arrays cannot grow in place). */

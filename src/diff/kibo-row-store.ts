@@ -6,6 +6,8 @@
 export interface KiboRowStore {
   /** Appends the next Kibo row (rows are numbered 0, 1, 2… in call order): its key and field hashes. */
   append(key: string, fieldHashes: Uint32Array): void;
+  /** The same from a batch, without copies: field hashes `hashes[hashStart, hashEnd)`, the key's UTF-8 `keyBytes[keyStart, keyEnd)`. */
+  appendEncoded(hashes: Uint32Array, hashStart: number, hashEnd: number, keyBytes: Uint8Array, keyStart: number, keyEnd: number): void;
   /** Copies row `row`'s field hashes (2 words per field) into `out`. */
   readFieldHashes(row: number, out: Uint32Array): void;
   readKey(row: number): string;
@@ -26,6 +28,10 @@ export function createMemoryRowStore(): KiboRowStore {
       }
       hashes.set(fieldHashes, row * wordsPerRow);
       keys.push(key);
+    },
+    appendEncoded(source, hashStart, hashEnd, keyBytes, keyStart, keyEnd) {
+      const key = Buffer.from(keyBytes.buffer, keyBytes.byteOffset + keyStart, keyEnd - keyStart).toString('utf8');
+      this.append(key, source.subarray(hashStart, hashEnd));
     },
     readFieldHashes(row, out) {
       assertRow(row, keys.length);

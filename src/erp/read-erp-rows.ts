@@ -52,12 +52,23 @@ async function describeColumns(client: pg.PoolClient, sql: string): Promise<stri
   return result.fields.map((field) => field.name);
 }
 
+/**
+ * Receives COPY's output bytes as they come, before they are parsed: a copy of the rows on disk to read
+ * some of them again later (read-copy-file-rows.ts) without a second query. `write` may return a
+ * promise to pause the read (backpressure).
+ */
+export interface CopyTee {
+  begin(columns: readonly string[]): void;
+  write(chunk: Buffer): Promise<void> | undefined;
+}
+
 /** Yields the query's rows in batches, inside a read-only repeatable-read transaction. */
 export async function* readErpRows(
   pool: pg.Pool,
   sql: string,
-  options: { batchRows?: number; signal?: AbortSignal } = {},
+  options: { batchRows?: number; signal?: AbortSignal; tee?: CopyTee } = {},
 ): AsyncGenerator<ErpBatch> {
+  const { tee } = options;
   const batchRows = options.batchRows ?? ERP_BATCH_ROWS;
   const client = await pool.connect();
   let completed = false;
@@ -68,9 +79,12 @@ export async function* readErpRows(
     const columns = await describeColumns(client, sql);
     const parser = createCopyTextParser(columns.length);
     const decoder = new TextDecoder('utf-8');
+    tee?.begin(columns);
     copying = true;
     for await (const chunk of client.query(copyTo(`copy (${sql}) to stdout`)) as AsyncIterable<Buffer>) {
       options.signal?.throwIfAborted();
+      const teed = tee?.write(chunk);
+      if (teed) await teed;
       yield* splitBatches(columns, parser.push(decoder.decode(chunk, { stream: true })), batchRows);
     }
     yield* splitBatches(columns, parser.push(decoder.decode()), batchRows);

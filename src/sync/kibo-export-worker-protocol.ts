@@ -1,5 +1,6 @@
 // What the Kibo export worker (kibo-export-worker.ts) and its parent (read-kibo-side.ts) exchange; a
 // module of its own because importing the worker's entry would run it.
+import type { HashedKiboBatch } from '../diff/hashed-kibo-batch.ts';
 import type { ZipSource } from '../kibo/kibo-zip.ts';
 import type { SyncMapping } from '../mapping/index.ts';
 
@@ -9,7 +10,7 @@ export interface KiboExportWorkerInput {
 }
 
 export type KiboExportWorkerMessage =
-  | { readonly type: 'batch'; readonly keys: string[]; readonly hashes: Uint32Array }
+  | { readonly type: 'batch'; readonly batch: HashedKiboBatch }
   | { readonly type: 'done'; readonly exported: number; readonly unkeyed: number }
   | { readonly type: 'error'; readonly name: string; readonly message: string; readonly stack?: string };
 

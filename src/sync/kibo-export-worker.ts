@@ -19,9 +19,10 @@ port.on('message', (message: unknown) => {
 
 const input = workerData as KiboExportWorkerInput;
 try {
-  const totals = await hashKiboExport(input.zip, input.mapping, async ({ keys, hashes }) => {
+  const totals = await hashKiboExport(input.zip, input.mapping, async (batch) => {
     inFlight += 1;
-    port.postMessage({ type: 'batch', keys, hashes } satisfies KiboExportWorkerMessage, [hashes.buffer as ArrayBuffer]);
+    const transfer = [batch.keyHashes.buffer, batch.keyBytes.buffer, batch.keyEnds.buffer, batch.hashes.buffer] as ArrayBuffer[];
+    port.postMessage({ type: 'batch', batch } satisfies KiboExportWorkerMessage, transfer);
     while (inFlight >= MAX_BATCHES_IN_FLIGHT) await new Promise<void>((resolve) => (wake = resolve));
   });
   port.postMessage({ type: 'done', ...totals } satisfies KiboExportWorkerMessage);

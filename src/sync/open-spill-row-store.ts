@@ -32,9 +32,8 @@ export function openSpillRowStore(filePath: string): SpillRowStore {
     buffered = 0;
   }
 
-  function append(key: string, fieldHashes: Uint32Array): void {
-    if (hashBytes === -1) hashBytes = fieldHashes.byteLength;
-    const room = hashBytes + key.length * MAX_UTF8_BYTES_PER_UTF16_UNIT;
+  /** Makes room for a record of at most `room` bytes and notes where it starts. */
+  function startRecord(room: number): void {
     if (buffered + room > buffer.length) {
       flush();
       if (room > buffer.length) buffer = Buffer.allocUnsafe(room * 2);
@@ -45,10 +44,26 @@ export function openSpillRowStore(filePath: string): SpillRowStore {
       offsets = grown;
     }
     offsets[rows] = flushedBytes + buffered;
+    rows += 1;
+  }
+
+  function append(key: string, fieldHashes: Uint32Array): void {
+    if (hashBytes === -1) hashBytes = fieldHashes.byteLength;
+    startRecord(hashBytes + key.length * MAX_UTF8_BYTES_PER_UTF16_UNIT);
     buffer.set(new Uint8Array(fieldHashes.buffer, fieldHashes.byteOffset, hashBytes), buffered);
     buffered += hashBytes;
     buffered += buffer.write(key, buffered, 'utf8');
-    rows += 1;
+  }
+
+  function appendEncoded(hashes: Uint32Array, hashStart: number, hashEnd: number, keyBytes: Uint8Array, keyStart: number, keyEnd: number): void {
+    const rowHashBytes = (hashEnd - hashStart) * Uint32Array.BYTES_PER_ELEMENT;
+    if (hashBytes === -1) hashBytes = rowHashBytes;
+    const room = rowHashBytes + (keyEnd - keyStart);
+    startRecord(room);
+    buffer.set(new Uint8Array(hashes.buffer, hashes.byteOffset + hashStart * Uint32Array.BYTES_PER_ELEMENT, rowHashBytes), buffered);
+    buffered += rowHashBytes;
+    buffer.set(keyBytes.subarray(keyStart, keyEnd), buffered);
+    buffered += keyEnd - keyStart;
   }
 
   /** Reads `length` bytes of row `row`'s record (from its start) into scratch. */
@@ -72,6 +87,7 @@ export function openSpillRowStore(filePath: string): SpillRowStore {
 
   return {
     append,
+    appendEncoded,
     readFieldHashes(row, out) {
       readRecord(row, hashBytes);
       out.set(new Uint32Array(scratch.buffer, 0, hashBytes / Uint32Array.BYTES_PER_ELEMENT));

@@ -16,7 +16,7 @@ import { openCsvFileWriter } from './csv-file-writer.ts';
 import { readErpSide, type ErpSideOutcome } from './read-erp-side.ts';
 import { readKiboExportRows } from './read-kibo-export.ts';
 import { KIBO_WORKER_MIN_EXPORT_BYTES, readKiboSide } from './read-kibo-side.ts';
-import { createHeldErpRows } from './held-erp-rows.ts';
+import { openErpCopySpill } from './erp-copy-spill.ts';
 import { openSpillRowStore } from './open-spill-row-store.ts';
 import type { RunDirectory } from './run-directory.ts';
 import type { StageTimer } from './stage-timer.ts';
@@ -96,16 +96,17 @@ async function readBothSides(
 ): Promise<{ exported: number; unkeyed: number; erp: ErpSideOutcome; delta: WrittenRows }> {
   const { deps, mapping, stages } = context;
   const { differ, encodeRowKey } = input;
-  const onWorkerThread = input.zip.bytes >= (deps.kiboWorkerMinExportBytes ?? KIBO_WORKER_MIN_EXPORT_BYTES);
-  const held = onWorkerThread ? createHeldErpRows(differ, deps.maxHeldErpBytes) : undefined;
+  // Not for a resync: it sends every row, so deferred rows could not settle unread (compute-diff.ts deferErp).
+  const onWorkerThread = !context.options.resync && input.zip.bytes >= (deps.kiboWorkerMinExportBytes ?? KIBO_WORKER_MIN_EXPORT_BYTES);
+  // ERP rows read before Kibo's side gives their key are deferred, their bytes kept here (read-erp-side.ts).
+  const spill = onWorkerThread ? openErpCopySpill(context.dir.file('erp-rows.copy')) : undefined;
   const stopKibo = new AbortController();
   const signal = deps.signal ? AbortSignal.any([deps.signal, stopKibo.signal]) : stopKibo.signal;
-  const kiboLoading = stages.time('read-kibo', () =>
-    readKiboSide({ zip: input.zip.source, mapping, differ, onWorkerThread, signal, ...(held ? { onKeysInserted: (keys) => held.kiboKeysArrived(keys) } : {}) }),
-  );
-  // Both outcomes are awaited below; these handlers only wake held ERP rows (and keep a failure from
+  const kiboLoading = stages.time('read-kibo', () => readKiboSide({ zip: input.zip.source, mapping, differ, onWorkerThread, signal }));
+  let kiboFailed = false;
+  // The outcome is awaited below; this only tells the ERP read to stop early (and keeps a failure from
   // counting as unhandled while the ERP side runs).
-  kiboLoading.then(() => held?.kiboEnded('done'), () => held?.kiboEnded('failed'));
+  kiboLoading.catch(() => (kiboFailed = true));
   if (!onWorkerThread) await kiboLoading;
   const header = mapping.fields.map((field) => field.header);
   const delta = createWrittenRows(await openCsvFileWriter(context.dir.file('upload-delta.csv'), header));
@@ -114,7 +115,7 @@ async function readBothSides(
     erp = await stages.time('read-erp', () =>
       readErpSide(deps, {
         mapping, runId: context.run.id, differ, encodeRowKey, resync: context.options.resync, delta,
-        ...(held ? { kiboLoading: { done: kiboLoading, held } } : {}),
+        ...(spill ? { deferral: { kiboDone: kiboLoading, kiboFailed: () => kiboFailed, spill } } : {}),
       }),
     );
   } catch (error) {
@@ -122,6 +123,7 @@ async function readBothSides(
     throw error;
   } finally {
     await delta.writer.close();
+    await spill?.remove();
   }
   const { exported, unkeyed } = await kiboLoading;
   if (unkeyed > 0) {

@@ -2,14 +2,14 @@
 // sent (bad values, null or duplicate keys, new rows missing a required field) with file, row, key and
 // field, classify every good row against Kibo's export, and write the rows to send as they stream by.
 import { selectRowAction } from '../diff/compute-plan.ts';
-import type { KeyedDiffer } from '../diff/compute-diff.ts';
+import type { DiffEntry, KeyedDiffer } from '../diff/compute-diff.ts';
 import type { SyncMapping } from '../mapping/index.ts';
 import { describeError } from '../support/errors.ts';
 import { createErpRejections, type ErpRejections } from './erp-rejections.ts';
 import type { KeyEncoder } from './sync-keys.ts';
 import type { SyncDeps } from './sync-deps.ts';
-import type { HeldErpRows } from './held-erp-rows.ts';
-import { createRequiredCheck, transformErpRowBatches, type TransformedErpRow } from './transform-erp-rows.ts';
+import type { ErpCopySpill } from './erp-copy-spill.ts';
+import { createRequiredCheck, transformErpRowBatches, transformSpilledErpRows, type TransformedErpRow } from './transform-erp-rows.ts';
 import { appendWrittenRow, formatCellTexts, type WrittenRows } from './written-rows.ts';
 
 export interface ErpSideOutcome {
@@ -32,40 +32,27 @@ export interface ErpSideInput {
   readonly resync: boolean;
   readonly delta: WrittenRows;
   /**
-   * While Kibo's side is still loading (read-kibo-side.ts on a worker thread): settles when it is done,
-   * and `held` keeps the rows whose key Kibo has not given yet.
+   * While Kibo's side is still loading (read-kibo-side.ts on a worker thread): a row whose key Kibo has
+   * not given yet is deferred (compute-diff.ts deferErp) and its bytes kept in `spill`; once Kibo's side
+   * is `done`, the deferred rows it did not settle are read back from the spill and classified.
    */
-  readonly kiboLoading?: { readonly done: Promise<unknown>; readonly held: HeldErpRows };
+  readonly deferral?: { readonly kiboDone: Promise<unknown>; readonly kiboFailed: () => boolean; readonly spill: ErpCopySpill };
 }
 
 export async function readErpSide(deps: SyncDeps, input: ErpSideInput): Promise<ErpSideOutcome> {
-  const { mapping, kiboLoading } = input;
+  const { mapping, deferral } = input;
   const rejections = createErpRejections(deps, mapping, input.runId, input.encodeRowKey);
-  const classify = createRowClassifier(input, rejections);
-  const held = kiboLoading?.held;
+  const classifier = createRowClassifier(input, rejections);
   let rowsRead = 0;
   let sourceCount = 0;
-  const accept = async (row: TransformedErpRow): Promise<void> => {
-    const outcome = classify(row);
-    if (outcome === true || (await outcome) === true) sourceCount += 1;
-  };
-  // Released rows go first: a later row of the same key must not overtake them.
-  const acceptReleased = async (): Promise<void> => {
-    while (held?.hasReleased) for (const row of held.takeReleased()) await accept(row);
-  };
   let sourceError: string | undefined;
   try {
-    for await (const batch of transformErpRowBatches(deps, mapping, input.encodeRowKey)) {
-      if (held?.kiboFailed) break;
+    for await (const batch of transformErpRowBatches(deps, mapping, input.encodeRowKey, deferral?.spill)) {
+      if (deferral?.kiboFailed()) break;
       for (const row of batch) {
         rowsRead = row.rowNumber;
-        if (held?.hasReleased) await acceptReleased();
-        if (held?.hold(row)) continue;
-        await accept(row);
-      }
-      while (held?.isFull) {
-        await held.waitForRelease();
-        await acceptReleased();
+        const outcome = classifier.classify(row);
+        if (outcome === true || (await outcome) === true) sourceCount += 1;
       }
     }
   } catch (error) {
@@ -73,33 +60,73 @@ export async function readErpSide(deps: SyncDeps, input: ErpSideInput): Promise<
     sourceError = `the ERP query failed after ${rowsRead} rows: ${describeError(error)}`;
     deps.logger.error({ err: error, sync: mapping.sync }, sourceError);
   }
-  if (kiboLoading) {
-    await kiboLoading.done; // rethrows Kibo's failure: the run fails with it
-    await acceptReleased();
+  if (deferral) {
+    await deferral.kiboDone;
+    await deferral.spill.close();
+    sourceCount -= await resolveDeferredRows(input, deferral.spill, classifier);
   }
   await rejections.flush();
   return { rowsRead, sourceCount, ...rejections.summary(), ...(sourceError ? { sourceError } : {}) };
 }
 
-/**
- * Classifies one row: true when it joins the diff, or a promise to await first, resolving to true for
- * a row that joined the diff (the delta file asked to drain) and to nothing for a rejected row (being
- * recorded). Synchronous on the common path, so a million rows cost no million awaits.
- */
-function createRowClassifier(input: ErpSideInput, rejections: ErpRejections): (row: TransformedErpRow) => true | Promise<unknown> {
+/** Classifies the rows still deferred, read back from the spill in their order; returns how many were rejected. */
+async function resolveDeferredRows(input: ErpSideInput, spill: ErpCopySpill, classifier: RowClassifier): Promise<number> {
+  let rejected = 0;
+  const tickets = input.differ.deferredTickets();
+  for await (const batch of transformSpilledErpRows(spill, input.mapping, input.encodeRowKey, tickets)) {
+    for (const row of batch) {
+      const outcome = classifier.resolve(row);
+      if (outcome !== true && (await outcome) !== true) rejected += 1;
+    }
+  }
+  return rejected;
+}
+
+interface RowClassifier {
+  /**
+   * Classifies one row: true when it joins the diff, or a promise to await first, resolving to true for
+   * a row that joined the diff (the delta file asked to drain) and to nothing for a rejected row (being
+   * recorded). Synchronous on the common path, so a million rows cost no million awaits.
+   */
+  classify(row: TransformedErpRow): true | Promise<unknown>;
+  /** The same for a deferred row read back (its key was read and checked for duplicates already). */
+  resolve(row: TransformedErpRow): true | Promise<unknown>;
+}
+
+function createRowClassifier(input: ErpSideInput, rejections: ErpRejections): RowClassifier {
   const { mapping, differ } = input;
   const missingRequired = createRequiredCheck(mapping);
   const fieldNames = mapping.fields.map((field) => field.name);
-  return ({ rowNumber, result, key }) => {
-    if (key === undefined) return rejections.addTransformProblems(rowNumber, result);
-    if (differ.hasErpKey(key)) return rejections.addDuplicate(rowNumber, key);
-    if (!differ.hasKiboKey(key)) {
-      const missing = missingRequired(result);
-      if (missing.length > 0) return rejections.addMissingRequired(rowNumber, key, missing);
-    }
-    const entry = differ.addErp(key, result.cells);
+  const deferring = input.deferral !== undefined;
+  const write = (entry: DiffEntry, cells: TransformedErpRow['result']['cells']): true | Promise<true> => {
     if (selectRowAction(entry, input.resync) !== 'write') return true;
-    const drained = appendWrittenRow(input.delta, formatCellTexts(result.cells, fieldNames, entry.clearedFields));
-    return drained ? drained.then(() => true) : true;
+    const drained = appendWrittenRow(input.delta, formatCellTexts(cells, fieldNames, entry.clearedFields));
+    return drained ? drained.then(() => true as const) : true;
+  };
+  return {
+    classify: ({ rowNumber, result, key }) => {
+      if (key === undefined) return rejections.addTransformProblems(rowNumber, result);
+      if (differ.hasErpKey(key)) return rejections.addDuplicate(rowNumber, key);
+      if (!differ.hasKiboKey(key)) {
+        if (deferring && !differ.kiboFinished) {
+          differ.deferErp(key, result.cells, rowNumber);
+          return true;
+        }
+        const missing = missingRequired(result);
+        if (missing.length > 0) return rejections.addMissingRequired(rowNumber, key, missing);
+      }
+      return write(differ.addErp(key, result.cells), result.cells);
+    },
+    resolve: ({ rowNumber, result, key }) => {
+      if (key === undefined) throw new Error(`ERP row ${rowNumber}, deferred with a key, was read back without one; its spill file was changed during the run`);
+      if (!differ.hasKiboKey(key)) {
+        const missing = missingRequired(result);
+        if (missing.length > 0) {
+          differ.dropDeferred(key);
+          return rejections.addMissingRequired(rowNumber, key, missing);
+        }
+      }
+      return write(differ.resolveDeferred(key, result.cells), result.cells);
+    },
   };
 }

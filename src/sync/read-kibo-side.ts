@@ -1,27 +1,34 @@
-// Loads Kibo's export into the differ, inline, or on a worker thread so a second core hashes Kibo's cells
-// while the main thread reads and hashes the ERP's (read-erp-side.ts classifies the ERP rows whose keys
-// Kibo already gave and holds the others back: held-erp-rows.ts).
+// Loads Kibo's export into the differ, inline, or on a worker thread so a second core inflates, parses
+// and hashes Kibo's export while the main thread reads and hashes the ERP's (read-erp-side.ts). An ERP row
+// whose key Kibo has not given yet is deferred as hashes (compute-diff.ts deferErp), not held: the ERP
+// read never waits for Kibo, and Kibo's arrival settles the unchanged ones.
 //
-// Off by default: an ERP row can only be classified once Kibo's side has given its key (or ended), and
-// an ERP query's order is not the export's, so the ERP read mostly waits on held rows. Measured at 1M
-// rows on 2026-12-06 (bench/README.md): 17.5 s threaded against 15.2 s inline, 416 MB against 214 MB.
-// It is kept, tested, behind SyncDeps.kiboWorkerMinExportBytes; `npm run bench -- --kibo-worker`
-// measures it. The way forward is deferring such ERP rows' classification rather than holding them.
+// The worker is the default from KIBO_WORKER_MIN_EXPORT_BYTES up. Measured at 1M rows on 2026-12-06
+// (bench/README.md): see the figures there; holding rows instead of deferring them was slower than
+// inline (17.5 s against 15.2 s), because the ERP's order is not the export's and the ERP read waited.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { KeyedDiffer } from '../diff/compute-diff.ts';
-import { VALUE_WORDS } from '../diff/hash-cells.ts';
 import type { ZipSource } from '../kibo/kibo-zip.ts';
 import type { SyncMapping } from '../mapping/index.ts';
 import { hashKiboExport, type HashedKiboBatch, type KiboExportTotals } from './hash-kibo-export.ts';
 import { BATCH_ACK, type KiboExportWorkerInput, type KiboExportWorkerMessage } from './kibo-export-worker-protocol.ts';
 import { KiboExportFormatError } from './read-kibo-export.ts';
 
-/** Exports from this size (zipped) up are hashed on a worker thread: never, unless a caller sets it. */
-export const KIBO_WORKER_MIN_EXPORT_BYTES = Number.POSITIVE_INFINITY;
+/**
+ * Exports from this size (zipped) up are hashed on a worker thread (~85k products of a 12-field catalog);
+ * below it a thread's start and memory are not worth it.
+ */
+export const KIBO_WORKER_MIN_EXPORT_BYTES = 8 * 1024 * 1024;
+
+/**
+ * The worker's objects (CSV rows, cells) die young; V8's default young generation let its heap grow to
+ * ~30 MB more than this cap, measured at 1M rows (bench/README.md), for no gain in speed.
+ */
+const WORKER_YOUNG_GENERATION_MB = 4;
 
 // From source (tests, a checkout run through tsx) the worker is TypeScript and needs tsx's loader too.
 const RUNS_FROM_SOURCE = import.meta.url.endsWith('.ts');
@@ -33,30 +40,20 @@ export interface KiboSideInput {
   readonly differ: KeyedDiffer;
   readonly onWorkerThread: boolean;
   readonly signal?: AbortSignal;
-  /** Called with each batch of keys once they are in the differ (lets held ERP rows go: held-erp-rows.ts). */
-  readonly onKeysInserted?: (keys: readonly string[]) => void;
 }
 
 /** Resolves once every Kibo row is in the differ and differ.finishKibo() was called. */
 export async function readKiboSide(input: KiboSideInput): Promise<KiboExportTotals> {
-  const { differ, mapping, onKeysInserted } = input;
-  const wordsPerRow = mapping.fields.length * VALUE_WORDS;
-  const insert = (batch: HashedKiboBatch): void => {
-    insertBatch(differ, batch, wordsPerRow);
-    onKeysInserted?.(batch.keys);
-  };
+  const { differ, mapping } = input;
+  const insert = (batch: HashedKiboBatch): void => differ.addKiboBatch(batch);
   const totals = input.onWorkerThread ? await hashOnWorkerThread(input, insert) : await hashKiboExport(input.zip, mapping, insert);
   differ.finishKibo();
   return totals;
 }
 
-function insertBatch(differ: KeyedDiffer, batch: HashedKiboBatch, wordsPerRow: number): void {
-  for (let index = 0; index < batch.keys.length; index += 1) differ.addKiboHashed(batch.keys[index]!, batch.hashes, index * wordsPerRow);
-}
-
 function hashOnWorkerThread(input: KiboSideInput, onBatch: (batch: HashedKiboBatch) => void): Promise<KiboExportTotals> {
   const workerData: KiboExportWorkerInput = { zip: input.zip, mapping: input.mapping };
-  const worker = new Worker(RUNS_FROM_SOURCE ? createSourceBootstrapUrl() : WORKER_URL, { workerData });
+  const worker = new Worker(RUNS_FROM_SOURCE ? createSourceBootstrapUrl() : WORKER_URL, { workerData, resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB } });
   return new Promise<KiboExportTotals>((resolve, reject) => {
     let settled = false;
     const settle = (outcome: () => void): void => {
@@ -73,7 +70,7 @@ function hashOnWorkerThread(input: KiboSideInput, onBatch: (batch: HashedKiboBat
       if (settled) return;
       try {
         if (message.type === 'batch') {
-          onBatch(message);
+          onBatch(message.batch);
           worker.postMessage(BATCH_ACK);
         } else if (message.type === 'done') {
           settle(() => resolve({ exported: message.exported, unkeyed: message.unkeyed }));

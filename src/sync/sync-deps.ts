@@ -45,8 +45,6 @@ export interface SyncDeps {
   readonly observer?: SyncObserver;
   /** Exports of at least this many bytes are hashed on a worker thread (default KIBO_WORKER_MIN_EXPORT_BYTES). */
   readonly kiboWorkerMinExportBytes?: number;
-  /** Memory estimate of ERP rows held back while Kibo's side loads on its thread (default MAX_HELD_ERP_BYTES, held-erp-rows.ts). */
-  readonly maxHeldErpBytes?: number;
 }
 
 export interface RunOptions {

@@ -1,7 +1,12 @@
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkErpWriteAccess } from '../../../src/erp/check-erp-read-only.ts';
 import { buildSourceSql, createErpPool, describeSourceColumns, readErpRows } from '../../../src/erp/read-erp-rows.ts';
+import { readCopyFileRows } from '../../../src/erp/read-copy-file-rows.ts';
+import { openErpCopySpill } from '../../../src/sync/erp-copy-spill.ts';
 import { createTestDatabase, type TestDatabase } from '../../helpers/test-database.ts';
 
 describe('reading the ERP side', () => {
@@ -108,5 +113,27 @@ describe('reading the ERP side', () => {
     const access = await checkErpWriteAccess(pool);
     expect(access.canWrite).toBe(true); // the test user owns the table
     expect(access.detail).not.toBe('');
+  });
+
+  it('tees COPY\'s bytes to a spill from which any rows read back as they streamed, escapes and multi-byte text included', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'erp-spill-'));
+    try {
+      const spill = openErpCopySpill(path.join(dir, 'erp-rows.copy'));
+      const sql = buildSourceSql({ query: String.raw`select sku, note, E'tab\there\\back' as odd from erp."odd ""items""" order by sku` });
+      const streamed: (readonly (string | null)[])[] = [];
+      for await (const batch of readErpRows(pool, sql, { tee: spill })) streamed.push(...batch.rows);
+      await spill.close();
+      expect(spill.columns).toEqual(['sku', 'note', 'odd']);
+      expect(spill.index.rowCount).toBe(2500);
+      const wanted = Uint32Array.from([1, 2, 10, 999, 1000, 1001, 2500]);
+      const readBack: (string | null)[][] = [];
+      for await (const batch of readCopyFileRows(spill.path, 3, spill.index, wanted)) readBack.push(...batch.map((row) => row.values));
+      expect(readBack).toEqual([...wanted].map((rowNumber) => streamed[rowNumber - 1]));
+      expect(readBack[1]).toEqual(['000002', 'Ünïcode, "quoted"\nline 2', 'tab\there\\back']);
+      await spill.remove();
+      await expect(stat(spill.path)).rejects.toThrow(/ENOENT/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createKeyedDiffer, hashKiboCells } from '../../../src/diff/compute-diff.ts';
-import { createCellHasher } from '../../../src/diff/hash-cells.ts';
+import { createKeyedDiffer } from '../../../src/diff/compute-diff.ts';
+import { createKiboBatchBuilder } from '../../../src/diff/hashed-kibo-batch.ts';
 import type { ComparableField } from '../../../src/diff/normalize-value.ts';
 import { CLEAR, SKIP } from '../../../src/mapping/mapping-types.ts';
 import type { CellValue } from '../../../src/mapping/mapping-types.ts';
@@ -135,15 +135,18 @@ describe('createKeyedDiffer', () => {
     differ.addKibo('W-1', KIBO_ROW);
     expect(differ.addErp('W-1', ERP_ROW).class).toBe('unchanged');
     expect(() => differ.addErp('W-2', ERP_ROW)).toThrow(/not among Kibo's rows so far; hold it until finishKibo/);
-    // A Kibo row whose hashes were computed elsewhere behaves like addKibo's.
-    const hashes = new Uint32Array(FIELDS.length * 2 + 3);
-    hashKiboCells(createCellHasher(FIELDS), KIBO_ROW, hashes, 3);
-    differ.addKiboHashed('W-2', hashes, 3);
-    expect(() => differ.addKiboHashed('W-1', hashes, 3)).toThrow(/twice/);
+    // Kibo rows hashed elsewhere (a batch built on another thread) behave like addKibo's.
+    const builder = createKiboBatchBuilder(FIELDS, 1);
+    builder.add('W-2', KIBO_ROW);
+    differ.addKiboBatch(builder.take());
+    builder.add('W-3', KIBO_ROW);
+    builder.add('W-1', KIBO_ROW);
+    expect(() => differ.addKiboBatch(builder.take())).toThrow(/key "W-1" twice/);
     differ.finishKibo();
     expect(differ.addErp('W-2', withCell(ERP_ROW, 1, '1'))).toMatchObject({ class: 'changed', changedFields: ['Price'] });
-    expect(differ.addErp('W-3', ERP_ROW).class).toBe('added');
-    expect(differ.counts).toEqual({ added: 1, changed: 1, unchanged: 1, removed: 0 });
+    expect(differ.addErp('W-4', ERP_ROW).class).toBe('added');
+    expect(differ.counts).toEqual({ added: 1, changed: 1, unchanged: 1, removed: 1 });
+    expect([...differ.finishRemoved()]).toEqual(['W-3']); // the batch's rows before the duplicate are in
   });
 
   it('keeps working past its initial capacity', () => {
