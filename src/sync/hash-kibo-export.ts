@@ -15,14 +15,18 @@ export interface KiboExportTotals {
   readonly unkeyed: number;
 }
 
-const ROWS_PER_BATCH_GUESS = 1024;
+/**
+ * Rows per batch handed on: the CSV reader's batches follow inflate's 16 KB chunks (~45 rows), and a
+ * message per such batch to the differ's thread cost more than the rows' transfer.
+ */
+const ROWS_PER_BATCH = 2048;
 
 export async function hashKiboExport(
   zip: ZipSource,
   mapping: SyncMapping,
   onBatch: (batch: HashedKiboBatch) => void | Promise<void>,
 ): Promise<KiboExportTotals> {
-  const builder = createKiboBatchBuilder(mapping.fields.map((field) => field.spec), ROWS_PER_BATCH_GUESS);
+  const builder = createKiboBatchBuilder(mapping.fields.map((field) => field.spec), ROWS_PER_BATCH);
   let exported = 0;
   let unkeyed = 0;
   for await (const rows of readKiboExportBatches(zip, mapping, createKeyEncoder(mapping))) {
@@ -31,7 +35,8 @@ export async function hashKiboExport(
       else builder.add(row.key, row.cells);
     }
     exported += rows.length;
-    await onBatch(builder.take());
+    if (builder.count >= ROWS_PER_BATCH) await onBatch(builder.take());
   }
+  if (builder.count > 0) await onBatch(builder.take());
   return { exported, unkeyed };
 }
