@@ -226,13 +226,7 @@ export function createKeyedDiffer(fields: readonly ComparableField[], options: K
       return false;
     }
     flags[row] = rowFlags | IN_KIBO;
-    const settled = equalsDeferredRow(row, source, offset);
-    if (!settled) {
-      // The deferred row's comparable hash has served: keep Kibo's row hash in its place for resolveDeferred.
-      deferredHashes![row * VALUE_WORDS] = high;
-      deferredHashes![row * VALUE_WORDS + 1] = low;
-      return false;
-    }
+    if (!equalsDeferredRow(row, source, offset)) return false;
     flags[row] = (flags[row] as number) & ~DEFERRED;
     counts.matched += 1;
     counts.unchanged += 1;
@@ -464,16 +458,15 @@ export function createKeyedDiffer(fields: readonly ComparableField[], options: K
     assertCellCount('ERP', key, cells.length);
     if (!kiboFinished) throw new Error('Diff: deferred rows can be resolved only after finishKibo().');
     const row = locateDeferred(key);
-    const allCovered = hashErpRow(cells);
+    hashErpRow(cells);
     const at = row * VALUE_WORDS;
     if (erpRowHash[2] !== rowHashes[at] || erpRowHash[3] !== rowHashes[at + 1]) {
       throw new Error(`Diff: the ERP row read back for key ${JSON.stringify(key)} is not the row that was deferred; its spill file was changed during the run.`);
     }
     flags[row] = (flags[row] as number) & ~DEFERRED;
     if (((flags[row] as number) & IN_KIBO) === 0) return classifyAddedAt(row, key);
-    // As addErp: a fully covered row equal to Kibo's row hash (kept by insertKiboRow) needs no store read.
-    const equal = allCovered && erpRowHash[0] === deferredHashes![at] && erpRowHash[1] === deferredHashes![at + 1];
-    return classifyMatched(row, key, cells, equal);
+    // Not settled when Kibo's row arrived: some field the ERP row covers differs, so compare field by field.
+    return classifyMatched(row, key, cells, false);
   }
 
   function* finishRemoved(): Iterable<string> {
