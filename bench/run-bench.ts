@@ -237,7 +237,7 @@ function buildResult(options: BenchOptions, data: BenchDataManifest, measured: R
     'peak RSS target "at most 1.5x the 100k figure" is checked by comparing bench-100000.json and bench-1000000.json.',
     options.inline === true
       ? 'kibo side: inline (--inline), Kibo\'s export read on the main thread after the ERP-independent export stage, then the ERP.'
-      : 'kibo side: the engine\'s default, a worker thread for exports of 8 MiB and more (both sizes here), the ERP read at the same time on the main thread.',
+      : 'kibo side: the engine\'s default, a worker thread for exports of 32 MiB and more (the 1M run; the 100k run is inline), the ERP read at the same time on the main thread.',
   ];
   return { rows: options.rows, seed: options.seed, generated: counts, machine: describeMachine(postgres, loadBefore), floor, changed, noChange, snapshotZipBytes, ratios, countsExact, targets, notes };
 }

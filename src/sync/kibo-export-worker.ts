@@ -5,7 +5,8 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { hashKiboExport } from './hash-kibo-export.ts';
 import { BATCH_ACK, type KiboExportWorkerInput, type KiboExportWorkerMessage } from './kibo-export-worker-protocol.ts';
 
-const MAX_BATCHES_IN_FLIGHT = 64;
+/** Batches of 2048 rows (~250 KB each): a few keep the main thread fed; 64 held ~16 MB for nothing. */
+const MAX_BATCHES_IN_FLIGHT = 4;
 
 const port = parentPort;
 if (port === null) throw new Error('kibo-export-worker.ts runs as a worker thread (see read-kibo-side.ts)');

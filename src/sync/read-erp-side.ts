@@ -1,6 +1,7 @@
 // The ERP half of a run: stream the mapping's query through its transforms, reject what cannot be
 // sent (bad values, null or duplicate keys, new rows missing a required field) with file, row, key and
 // field, classify every good row against Kibo's export, and write the rows to send as they stream by.
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { selectRowAction } from '../diff/compute-plan.ts';
 import type { DiffEntry, KeyedDiffer } from '../diff/compute-diff.ts';
 import type { SyncMapping } from '../mapping/index.ts';
@@ -54,6 +55,9 @@ export async function readErpSide(deps: SyncDeps, input: ErpSideInput): Promise<
         const outcome = classifier.classify(row);
         if (outcome === true || (await outcome) === true) sourceCount += 1;
       }
+      // While COPY's data is buffered the loop goes on in microtasks and never lets Kibo's batches (worker
+      // messages) in: the worker then stalled on its unacknowledged batches until the ERP read ended.
+      if (deferral) await yieldToEventLoop();
     }
   } catch (error) {
     deps.signal?.throwIfAborted();

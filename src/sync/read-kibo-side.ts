@@ -19,10 +19,11 @@ import { BATCH_ACK, type KiboExportWorkerInput, type KiboExportWorkerMessage } f
 import { KiboExportFormatError } from './read-kibo-export.ts';
 
 /**
- * Exports from this size (zipped) up are hashed on a worker thread (~85k products of a 12-field catalog);
- * below it a thread's start and memory are not worth it.
+ * Exports from this size (zipped) up are hashed on a worker thread: ~350k products of the bench's
+ * 17-field catalog. Measured (bench/README.md): at 100k and 300k rows the thread was no faster than
+ * inline and cost 30-50 MB more; at 1M it was 20-25% faster.
  */
-export const KIBO_WORKER_MIN_EXPORT_BYTES = 8 * 1024 * 1024;
+export const KIBO_WORKER_MIN_EXPORT_BYTES = 32 * 1024 * 1024;
 
 /**
  * The worker's objects (CSV rows, cells) die young; V8's default young generation let its heap grow to
