@@ -6,6 +6,11 @@
 // so a whole row compares in one step; only rows the ERP leaves fields out of (SKIP, blank), and rows
 // that changed, are compared field by field, from the per-field hashes the row store keeps on disk.
 // Two different normalized rows share a hash with probability 2^-64, far below any other failure.
+//
+// Kibo's rows usually come first; when they are read on another thread, ERP rows whose key Kibo has not
+// given yet are deferred (deferErp): 20 more bytes per key (their comparable hash, the fields they cover,
+// a ticket, and a row-store index, since table rows are then no longer Kibo's rows first), settled when
+// Kibo's row arrives or resolved from their cells at the end.
 import { CLEAR, SKIP } from '../mapping/mapping-types.ts';
 import type { CellValue } from '../mapping/mapping-types.ts';
 import { createCellHasher, VALUE_WORDS, type CellHasher } from './hash-cells.ts';

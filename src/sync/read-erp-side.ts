@@ -65,7 +65,7 @@ export async function readErpSide(deps: SyncDeps, input: ErpSideInput): Promise<
     deps.logger.error({ err: error, sync: mapping.sync }, sourceError);
   }
   if (deferral) {
-    await deferral.kiboDone;
+    await deferral.kiboDone; // rethrows Kibo's failure: the run fails with it
     await deferral.spill.close();
     sourceCount -= await resolveDeferredRows(input, deferral.spill, classifier);
   }
