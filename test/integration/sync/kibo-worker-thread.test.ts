@@ -5,6 +5,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runSqlFiles } from '../../../src/demo/run-sql-files.ts';
+import { STATE_TABLES } from '../../../src/state/index.ts';
 import { runSyncCycle } from '../../../src/sync/run-sync-cycle.ts';
 import type { SyncRunSummary } from '../../../src/sync/sync-summary.ts';
 import { SAMPLE_ERP_DIR, startSyncHarness, type SyncHarness } from '../../helpers/sync-harness.ts';
@@ -16,6 +17,8 @@ beforeAll(async () => {
   const first = await harness.run();
   for (const summary of first) expect(summary.status, `${summary.sync}: ${summary.error ?? ''}`).toBe('succeeded');
   await runSqlFiles(harness.database.url, [path.join(SAMPLE_ERP_DIR, 'changes.sql')]);
+  // A new product without a name: threaded, it is deferred first, then rejected when read back.
+  await harness.erp(`insert into erp.items (sku, title, list_price, weight_kg, length_cm, width_cm, height_cm) values ('000133', '', 5, 1, 1, 1, 1)`);
 });
 
 afterAll(async () => {
@@ -50,6 +53,15 @@ describe('reading Kibo on a worker thread', () => {
       if ((summary.counts.changed ?? 0) > 0) changedSomewhere = true;
     }
     expect(changedSomewhere).toBe(true); // changes.sql made the comparison mean something
+    // The nameless new product: rejected with the same row number, key and field on both paths.
+    const rejectedOf = async (summaries: SyncRunSummary[]): Promise<unknown[]> => {
+      const products = summaries.find((summary) => summary.sync === 'products');
+      expect(products?.counts.rejectedByUs).toBe(1);
+      return harness.state(STATE_TABLES.rejectedRows).where({ run_id: products?.runId }).select('row_number', 'key', 'field', 'reason');
+    };
+    const [rejected] = await rejectedOf(threaded);
+    expect(rejected).toMatchObject({ field: 'ProductName', reason: expect.stringMatching(/required for a new record/) });
+    expect(await rejectedOf(inline)).toEqual([rejected]);
   });
 
   it('sends the changes for real through the threaded path, after which nothing is left to send', async () => {
