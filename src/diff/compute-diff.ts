@@ -184,7 +184,8 @@ export function createKeyedDiffer(fields: readonly ComparableField[], options: K
     hashKiboCells(hasher, cells, fieldHashes, 0);
     if (insertKiboRow(row, fieldHashes, 0)) return;
     if (storeRows) storeRows[row] = storedRows;
-    store.append(key, fieldHashes);
+    const keyBytes = Buffer.from(key, 'utf8');
+    store.append(fieldHashes, 0, fieldHashes.length, keyBytes, 0, keyBytes.length);
     storedRows += 1;
   }
 
@@ -199,7 +200,7 @@ export function createKeyedDiffer(fields: readonly ComparableField[], options: K
       const row = locateKiboRow(() => Buffer.from(keyBytes.buffer, keyBytes.byteOffset + keyStart, keyEnd - keyStart).toString('utf8'));
       if (insertKiboRow(row, hashes, index * wordsPerRow)) continue;
       if (storeRows) storeRows[row] = storedRows;
-      store.appendEncoded(hashes, index * wordsPerRow, (index + 1) * wordsPerRow, keyBytes, keyStart, keyEnd);
+      store.append(hashes, index * wordsPerRow, (index + 1) * wordsPerRow, keyBytes, keyStart, keyEnd);
       storedRows += 1;
     }
   }

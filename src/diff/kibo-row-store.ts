@@ -4,10 +4,11 @@
 // so a million rows cost no memory; this in-memory store serves tests and small tools.
 
 export interface KiboRowStore {
-  /** Appends the next Kibo row (rows are numbered 0, 1, 2… in call order): its key and field hashes. */
-  append(key: string, fieldHashes: Uint32Array): void;
-  /** The same from a batch, without copies: field hashes `hashes[hashStart, hashEnd)`, the key's UTF-8 `keyBytes[keyStart, keyEnd)`. */
-  appendEncoded(hashes: Uint32Array, hashStart: number, hashEnd: number, keyBytes: Uint8Array, keyStart: number, keyEnd: number): void;
+  /**
+   * Appends the next Kibo row (rows are numbered 0, 1, 2… in call order), read in place from a batch: its
+   * field hashes `hashes[hashStart, hashEnd)` and its key's UTF-8 bytes `keyBytes[keyStart, keyEnd)`.
+   */
+  append(hashes: Uint32Array, hashStart: number, hashEnd: number, keyBytes: Uint8Array, keyStart: number, keyEnd: number): void;
   /** Copies row `row`'s field hashes (2 words per field) into `out`. */
   readFieldHashes(row: number, out: Uint32Array): void;
   readKey(row: number): string;
@@ -18,20 +19,16 @@ export function createMemoryRowStore(): KiboRowStore {
   let hashes = new Uint32Array(0);
   let wordsPerRow = -1;
   return {
-    append(key, fieldHashes) {
-      if (wordsPerRow === -1) wordsPerRow = fieldHashes.length;
+    append(source, hashStart, hashEnd, keyBytes, keyStart, keyEnd) {
+      if (wordsPerRow === -1) wordsPerRow = hashEnd - hashStart;
       const row = keys.length;
       if ((row + 1) * wordsPerRow > hashes.length) {
         const grown = new Uint32Array(Math.max(1024, (row + 1) * 2) * wordsPerRow);
         grown.set(hashes);
         hashes = grown;
       }
-      hashes.set(fieldHashes, row * wordsPerRow);
-      keys.push(key);
-    },
-    appendEncoded(source, hashStart, hashEnd, keyBytes, keyStart, keyEnd) {
-      const key = Buffer.from(keyBytes.buffer, keyBytes.byteOffset + keyStart, keyEnd - keyStart).toString('utf8');
-      this.append(key, source.subarray(hashStart, hashEnd));
+      hashes.set(source.subarray(hashStart, hashEnd), row * wordsPerRow);
+      keys.push(Buffer.from(keyBytes.buffer, keyBytes.byteOffset + keyStart, keyEnd - keyStart).toString('utf8'));
     },
     readFieldHashes(row, out) {
       assertRow(row, keys.length);

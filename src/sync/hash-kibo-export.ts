@@ -1,6 +1,7 @@
 // The Kibo half of the diff's CPU work — inflate, parse, align, key, normalize and hash every cell —
 // as a function of the export file alone, so it can run on a worker thread (read-kibo-side.ts) while
-// the main thread reads the ERP. What it hands over per batch is compact: keys and field hashes.
+// the main thread reads the ERP. What it hands over per batch is compact: flat arrays of key hashes,
+// UTF-8 keys and field hashes (hashed-kibo-batch.ts).
 import { createKiboBatchBuilder, type HashedKiboBatch } from '../diff/hashed-kibo-batch.ts';
 import type { ZipSource } from '../kibo/kibo-zip.ts';
 import type { SyncMapping } from '../mapping/index.ts';

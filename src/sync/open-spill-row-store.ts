@@ -7,7 +7,6 @@ import { closeSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
 import type { KiboRowStore } from '../diff/kibo-row-store.ts';
 
 const WRITE_BUFFER_BYTES = 1 << 20;
-const MAX_UTF8_BYTES_PER_UTF16_UNIT = 3;
 
 export interface SpillRowStore extends KiboRowStore {
   /** Closes and deletes the file; safe to call twice. */
@@ -47,15 +46,7 @@ export function openSpillRowStore(filePath: string): SpillRowStore {
     rows += 1;
   }
 
-  function append(key: string, fieldHashes: Uint32Array): void {
-    if (hashBytes === -1) hashBytes = fieldHashes.byteLength;
-    startRecord(hashBytes + key.length * MAX_UTF8_BYTES_PER_UTF16_UNIT);
-    buffer.set(new Uint8Array(fieldHashes.buffer, fieldHashes.byteOffset, hashBytes), buffered);
-    buffered += hashBytes;
-    buffered += buffer.write(key, buffered, 'utf8');
-  }
-
-  function appendEncoded(hashes: Uint32Array, hashStart: number, hashEnd: number, keyBytes: Uint8Array, keyStart: number, keyEnd: number): void {
+  function append(hashes: Uint32Array, hashStart: number, hashEnd: number, keyBytes: Uint8Array, keyStart: number, keyEnd: number): void {
     const rowHashBytes = (hashEnd - hashStart) * Uint32Array.BYTES_PER_ELEMENT;
     if (hashBytes === -1) hashBytes = rowHashBytes;
     const room = rowHashBytes + (keyEnd - keyStart);
@@ -87,7 +78,6 @@ export function openSpillRowStore(filePath: string): SpillRowStore {
 
   return {
     append,
-    appendEncoded,
     readFieldHashes(row, out) {
       readRecord(row, hashBytes);
       out.set(new Uint32Array(scratch.buffer, 0, hashBytes / Uint32Array.BYTES_PER_ELEMENT));

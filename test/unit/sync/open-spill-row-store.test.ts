@@ -4,7 +4,7 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createKeyedDiffer } from '../../../src/diff/compute-diff.ts';
-import { createMemoryRowStore } from '../../../src/diff/kibo-row-store.ts';
+import { createMemoryRowStore, type KiboRowStore } from '../../../src/diff/kibo-row-store.ts';
 import type { ComparableField } from '../../../src/diff/normalize-value.ts';
 import { CLEAR, SKIP, type CellValue } from '../../../src/mapping/mapping-types.ts';
 import { openSpillRowStore } from '../../../src/sync/open-spill-row-store.ts';
@@ -19,6 +19,14 @@ afterEach(() => {
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
+/** Appends as the differ does from a batch: the row's hashes and key bytes sit inside larger arrays. */
+function appendRow(store: Pick<KiboRowStore, 'append'>, key: string, hashes: Uint32Array): void {
+  const batchHashes = new Uint32Array(hashes.length + 3);
+  batchHashes.set(hashes, 3);
+  const keyBytes = Buffer.concat([Buffer.from('prefix'), Buffer.from(key, 'utf8'), Buffer.from('suffix')]);
+  store.append(batchHashes, 3, 3 + hashes.length, keyBytes, 6, keyBytes.length - 6);
+}
+
 describe('openSpillRowStore', () => {
   it('gives back every row\'s key and hashes across many 1 MiB flushes, then deletes its file', () => {
     const file = tempFile();
@@ -29,7 +37,7 @@ describe('openSpillRowStore', () => {
       hashes.fill(row);
       hashes[5] = row ^ 0xffffffff;
       // Multi-byte keys check that offsets count UTF-8 bytes, not characters.
-      store.append(row % 7 === 0 ? `ключ-${row}-😀` : `K${row}`, hashes);
+      appendRow(store, row % 7 === 0 ? `ключ-${row}-😀` : `K${row}`, hashes);
     }
     expect(statSync(file).size).toBeGreaterThan(0); // reads below cross buffer flushes
     const out = new Uint32Array(6);
@@ -47,9 +55,9 @@ describe('openSpillRowStore', () => {
   it('keeps a key longer than its write buffer', () => {
     const store = openSpillRowStore(tempFile());
     const long = 'x'.repeat(3 << 20);
-    store.append('a', new Uint32Array(2));
-    store.append(long, new Uint32Array([1, 2]));
-    store.append('b', new Uint32Array([3, 4]));
+    appendRow(store, 'a', new Uint32Array(2));
+    appendRow(store, long, new Uint32Array([1, 2]));
+    appendRow(store, 'b', new Uint32Array([3, 4]));
     expect(store.readKey(1)).toBe(long);
     expect(store.readKey(2)).toBe('b');
     store.close();
