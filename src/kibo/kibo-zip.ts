@@ -2,7 +2,9 @@
 // the bytes come from outside (Kibo exports, import logs, users' seed files): entry count, sizes and
 // compression ratio are checked against the central directory up front AND counted while streaming
 // (a lying header cannot get more bytes through), and unsafe names (zip slip) are refused.
+import { createReadStream } from 'node:fs';
 import { Transform, type Readable, type TransformCallback } from 'node:stream';
+import { createInflateRaw } from 'node:zlib';
 import { ZipArchive } from 'archiver';
 import yauzl, { type Entry, type ZipFile } from 'yauzl';
 
@@ -15,6 +17,13 @@ export const MAX_COMPRESSION_RATIO = 200;
 /** Small entries (a few KiB of repeated text) can legitimately exceed any ratio: only check above this. */
 export const COMPRESSION_RATIO_MIN_BYTES = 1024 ** 2;
 const DEFLATE_LEVEL = 6;
+/**
+ * Output per inflate call. zlib's default (16 KiB) cost ~80 µs of fixed work per call here: a 1M-product
+ * export (430 MB of CSV) inflated in 2.3-2.8 s CPU at 16 KiB, 1.2 s at 64 KiB and 0.7 s at 256 KiB.
+ */
+const INFLATE_CHUNK_BYTES = 256 * 1024;
+/** Compressed bytes per read from a zip file: each read is one inflate call at least (yauzl reads 16 KiB). */
+const COMPRESSED_READ_BYTES = 1024 * 1024;
 
 export interface ZipLimits {
   readonly maxEntries: number;
@@ -83,18 +92,37 @@ export async function* readZipEntries(zip: ZipSource, limits: Partial<ZipLimits>
         throw new Error(`Zip entry "${entry.fileName}" exceeds the limit of ${resolved.maxEntries} entries (maxEntries).`);
       }
       assertDeclaredSizes(entry, resolved, budget.totalBytes);
-      const raw = await zipfile.openReadStreamPromise(entry);
       const counted = createLimitCounter(entry, resolved, budget);
-      // yauzl's own checks (size mismatch, bad deflate data) surface on the stream the consumer reads.
-      const name = entry.fileName;
-      raw.on('error', (error: Error) => counted.destroy(new Error(`Zip entry "${name}" is corrupt: ${error.message}`, { cause: error })));
-      raw.pipe(counted);
+      const corrupt = (error: Error): void => {
+        counted.destroy(new Error(`Zip entry "${entry.fileName}" is corrupt: ${error.message}`, { cause: error }));
+      };
+      // Deflate we inflate ourselves, for the chunk size (yauzl's inflate has zlib's default); anything
+      // else (stored, or a method yauzl refuses with its own message) goes through yauzl.
+      const deflated = entry.compressionMethod === 8 && !entry.isEncrypted();
+      const raw = deflated ? await openDeflatedBytes(zip, zipfile, entry) : await zipfile.openReadStreamPromise(entry);
+      raw.on('error', corrupt);
+      if (deflated) {
+        const inflate = createInflateRaw({ chunkSize: INFLATE_CHUNK_BYTES });
+        inflate.on('error', corrupt);
+        raw.pipe(inflate).pipe(counted);
+      } else {
+        raw.pipe(counted);
+      }
       yield { name: entry.fileName, uncompressedSize: entry.uncompressedSize, stream: counted };
       if (!counted.readableEnded) counted.destroy(); // the consumer skipped (part of) this entry
     }
   } finally {
     zipfile.close();
   }
+}
+
+/** An entry's deflated bytes: from a file in big reads, from memory through yauzl (no reads to save). */
+async function openDeflatedBytes(zip: ZipSource, zipfile: ZipFile, entry: Entry): Promise<Readable> {
+  if (Buffer.isBuffer(zip) || entry.compressedSize === 0) return zipfile.openReadStreamPromise(entry, { decodeFileData: false });
+  // yauzl checks here that the entry's data lies within the file.
+  const { fileDataStart } = await zipfile.readLocalFileHeaderPromise(entry, { minimal: true });
+  const end = fileDataStart + entry.compressedSize - 1; // inclusive
+  return createReadStream(zip.path, { start: fileDataStart, end, highWaterMark: COMPRESSED_READ_BYTES });
 }
 
 /** Every entry as a Buffer, names as written. */
@@ -211,12 +239,17 @@ function assertWithinLimits(name: string, entryBytes: number, totalBytes: number
   }
 }
 
+/** Counts what an entry inflates to against the limits and its declared size. */
 function createLimitCounter(entry: Entry, limits: ZipLimits, budget: { totalBytes: number }): Transform {
   let entryBytes = 0;
   return new Transform({
     transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
       entryBytes += chunk.length;
       budget.totalBytes += chunk.length;
+      if (entryBytes > entry.uncompressedSize) {
+        callback(new Error(`Zip entry "${entry.fileName}" is corrupt: it inflates to at least ${entryBytes} bytes, more than the ${entry.uncompressedSize} its header declares.`));
+        return;
+      }
       try {
         assertWithinLimits(entry.fileName, entryBytes, budget.totalBytes, entry.compressedSize, limits, 'inflates to');
       } catch (error) {
@@ -224,6 +257,13 @@ function createLimitCounter(entry: Entry, limits: ZipLimits, budget: { totalByte
         return;
       }
       callback(null, chunk);
+    },
+    flush(callback: TransformCallback): void {
+      callback(
+        entryBytes === entry.uncompressedSize
+          ? null
+          : new Error(`Zip entry "${entry.fileName}" is corrupt: it inflated to ${entryBytes} bytes, but its header declares ${entry.uncompressedSize}.`),
+      );
     },
   });
 }

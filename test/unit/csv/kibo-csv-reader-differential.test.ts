@@ -89,10 +89,10 @@ describe('readKiboCsv against the csv-parse reader it replaced', () => {
     );
   });
 
-  it('matches on one big chunk (scanned in pieces) with records and a 200 KB quoted field across piece boundaries', async () => {
+  it('matches on one big chunk (scanned in pieces) with records, multi-byte text and a 200 KB quoted field across piece boundaries', async () => {
     const rows = ['Code,Description,Price'];
     for (let index = 0; index < 3000; index += 1) {
-      const description = index % 7 === 0 ? `"line one, ""quoted""\nline ${index}\r\nend"` : `plain text ${index}`;
+      const description = index % 7 === 0 ? `"line one, ""quoted""\nline ${index}\r\nend"` : `plain tëxt 😀 ${index}`;
       rows.push(`P-${index},${description},${index}.5000`);
       if (index === 1500) rows.push(`BIG,"${'x,"\n'.replaceAll('"', '""').repeat(50_000)}",1.0000`);
     }

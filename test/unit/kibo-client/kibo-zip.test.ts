@@ -111,7 +111,16 @@ describe.each([
     const central = zip.indexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02]));
     zip.writeUInt32LE(100, central + 24);
     await expect(collect(await toSource(zip), { maxEntryBytes: 1_000 })).rejects.toThrow(
-      'Zip entry "big.csv" is corrupt: too many bytes in the stream. expected 100. got at least 10000',
+      /^Zip entry "big\.csv" is corrupt: it inflates to at least \d+ bytes, more than the 100 its header declares\.$/,
+    );
+  });
+
+  it('refuses an entry that inflates to fewer bytes than its header declares', async () => {
+    const zip = await rawZip([{ name: 'short.csv', content: 'y'.repeat(10_000) }]);
+    const central = zip.indexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02]));
+    zip.writeUInt32LE(20_000, central + 24);
+    await expect(collect(await toSource(zip))).rejects.toThrow(
+      'Zip entry "short.csv" is corrupt: it inflated to 10000 bytes, but its header declares 20000.',
     );
   });
 
