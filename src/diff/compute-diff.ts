@@ -38,6 +38,8 @@ export interface KeyedDiffer {
   addKibo(key: string, cells: readonly (string | undefined)[]): void;
   /** Kibo rows whose key and field hashes were computed elsewhere (hashKiboRows, e.g. in a worker thread). */
   addKiboBatch(batch: HashedKiboBatch): void;
+  /** Makes room for this many keys at once (Kibo's and added ERP ones), from an estimate: see KeyTable.reserve. */
+  reserveKeys(keys: number): void;
   /** Says every Kibo row is in: from here on an unknown ERP key is `added`, and addKibo throws. */
   finishKibo(): void;
   readonly kiboFinished: boolean;
@@ -484,6 +486,7 @@ export function createKeyedDiffer(fields: readonly ComparableField[], options: K
   return {
     addKibo,
     addKiboBatch,
+    reserveKeys: (keys) => table.reserve(keys),
     finishKibo: () => {
       kiboFinished = true;
     },

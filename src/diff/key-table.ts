@@ -24,13 +24,18 @@ export interface KeyTable {
   readonly rowCount: number;
   /** Capacity in rows: per-row arrays kept beside the table grow with it (see onGrow). */
   readonly capacity: number;
+  /**
+   * Grows the capacity to at least `rows` at once, for a caller that can estimate its row count: growing
+   * by doubling holds the old and the new arrays together (1.5× the final size, ~30 MB at 1M keys).
+   */
+  reserve(rows: number): void;
 }
 
 /** `onGrow(capacity)` lets the owner grow its own per-row arrays in step with the table. */
 export function createKeyTable(onGrow: (capacity: number) => void): KeyTable {
   let capacity = INITIAL_ROWS;
   let keyWords = new Uint32Array(capacity * KEY_WORDS);
-  let slots = new Int32Array(capacity * 2).fill(EMPTY_SLOT);
+  let slots = new Int32Array(countSlots(capacity)).fill(EMPTY_SLOT);
   let slotMask = slots.length - 1;
   let rowCount = 0;
   const scratch = new Uint32Array(KEY_WORDS);
@@ -54,20 +59,19 @@ export function createKeyTable(onGrow: (capacity: number) => void): KeyTable {
     slots[slot] = row;
   }
 
-  function grow(): void {
-    capacity *= 2;
+  function growTo(rows: number): void {
+    capacity = rows;
     const grownWords = new Uint32Array(capacity * KEY_WORDS);
     grownWords.set(keyWords);
     keyWords = grownWords;
-    // Slots stay at most half full so probes stay short.
-    slots = new Int32Array(capacity * 2).fill(EMPTY_SLOT);
+    slots = new Int32Array(countSlots(capacity)).fill(EMPTY_SLOT);
     slotMask = slots.length - 1;
     for (let row = 0; row < rowCount; row += 1) placeInSlots(row);
     onGrow(capacity);
   }
 
   function insertHashed(): number {
-    if (rowCount === capacity) grow();
+    if (rowCount === capacity) growTo(capacity * 2);
     const row = rowCount;
     keyWords.set(scratch, row * KEY_WORDS);
     rowCount += 1;
@@ -92,7 +96,20 @@ export function createKeyTable(onGrow: (capacity: number) => void): KeyTable {
     get capacity() {
       return capacity;
     },
+    reserve(rows) {
+      if (rows > capacity) growTo(Math.ceil(rows / INITIAL_ROWS) * INITIAL_ROWS);
+    },
   };
+}
+
+/**
+ * Slots for `capacity` rows: a power of two (a mask picks the slot), at least 1.5 per row so a full table
+ * is at most 2/3 full and linear probes stay short; twice the rows when they double from INITIAL_ROWS.
+ */
+function countSlots(capacity: number): number {
+  let slots = INITIAL_ROWS * 2;
+  while (slots < capacity * 1.5) slots *= 2;
+  return slots;
 }
 
 /** The table's hash of `key` (KEY_WORDS words at `out[offset…]`), e.g. computed on another thread. */

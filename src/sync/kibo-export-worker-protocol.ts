@@ -11,6 +11,7 @@ export interface KiboExportWorkerInput {
 
 export type KiboExportWorkerMessage =
   | { readonly type: 'batch'; readonly batch: HashedKiboBatch }
+  | { readonly type: 'keyEstimate'; readonly keys: number }
   | { readonly type: 'done'; readonly exported: number; readonly unkeyed: number }
   | { readonly type: 'error'; readonly name: string; readonly message: string; readonly stack?: string };
 

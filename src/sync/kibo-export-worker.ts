@@ -20,11 +20,14 @@ port.on('message', (message: unknown) => {
 
 const input = workerData as KiboExportWorkerInput;
 try {
-  const totals = await hashKiboExport(input.zip, input.mapping, async (batch) => {
-    inFlight += 1;
-    const transfer = [batch.keyHashes.buffer, batch.keyBytes.buffer, batch.keyEnds.buffer, batch.hashes.buffer] as ArrayBuffer[];
-    port.postMessage({ type: 'batch', batch } satisfies KiboExportWorkerMessage, transfer);
-    while (inFlight >= MAX_BATCHES_IN_FLIGHT) await new Promise<void>((resolve) => (wake = resolve));
+  const totals = await hashKiboExport(input.zip, input.mapping, {
+    onBatch: async (batch) => {
+      inFlight += 1;
+      const transfer = [batch.keyHashes.buffer, batch.keyBytes.buffer, batch.keyEnds.buffer, batch.hashes.buffer] as ArrayBuffer[];
+      port.postMessage({ type: 'batch', batch } satisfies KiboExportWorkerMessage, transfer);
+      while (inFlight >= MAX_BATCHES_IN_FLIGHT) await new Promise<void>((resolve) => (wake = resolve));
+    },
+    onKeyEstimate: (keys) => port.postMessage({ type: 'keyEstimate', keys } satisfies KiboExportWorkerMessage),
   });
   port.postMessage({ type: 'done', ...totals } satisfies KiboExportWorkerMessage);
 } catch (error) {

@@ -14,6 +14,14 @@ export interface KiboExportRow {
   readonly rowNumber: number;
 }
 
+/** How far the reader is into the resource's CSV, in bytes: filled in as it reads. */
+export interface ExportReadProgress {
+  /** The CSV entry's size, as its zip header declares it (checked while reading). */
+  totalBytes: number;
+  /** Bytes handed to the CSV reader so far: ahead of the rows yielded by at most one inflated chunk. */
+  bytesRead: number;
+}
+
 export class KiboExportFormatError extends Error {
   override readonly name = 'KiboExportFormatError';
 }
@@ -28,6 +36,7 @@ export async function* readKiboExportBatches(
   zip: ZipSource,
   mapping: SyncMapping,
   encodeRowKey: KeyEncoder,
+  progress: ExportReadProgress = { totalBytes: 0, bytesRead: 0 },
 ): AsyncGenerator<KiboExportRow[]> {
   const wanted = mapping.resource.fileName.toLowerCase();
   for await (const entry of readZipEntries(zip)) {
@@ -36,12 +45,21 @@ export async function* readKiboExportBatches(
       entry.stream.resume(); // not ours: drain it so the next entry can be read
       continue;
     }
-    yield* readRowBatches(readKiboCsvBatches(entry.stream, { source: `Kibo export ${entry.name}` }), mapping, encodeRowKey, entry.name);
+    progress.totalBytes = entry.uncompressedSize;
+    const counted = countBytes(entry.stream, progress);
+    yield* readRowBatches(readKiboCsvBatches(counted, { source: `Kibo export ${entry.name}` }), mapping, encodeRowKey, entry.name);
     return;
   }
   throw new KiboExportFormatError(
     `Kibo's export zip has no ${mapping.resource.fileName}; the export job did not include resource ${mapping.resource.name}.`,
   );
+}
+
+async function* countBytes(chunks: AsyncIterable<Buffer>, progress: ExportReadProgress): AsyncGenerator<Buffer> {
+  for await (const chunk of chunks) {
+    progress.bytesRead += chunk.length;
+    yield chunk;
+  }
 }
 
 async function* readRowBatches(

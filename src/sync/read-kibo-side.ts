@@ -14,7 +14,7 @@ import { Worker } from 'node:worker_threads';
 import type { KeyedDiffer } from '../diff/compute-diff.ts';
 import type { ZipSource } from '../kibo/kibo-zip.ts';
 import type { SyncMapping } from '../mapping/index.ts';
-import { hashKiboExport, type HashedKiboBatch, type KiboExportTotals } from './hash-kibo-export.ts';
+import { hashKiboExport, type HashedKiboBatch, type KiboExportHandlers, type KiboExportTotals } from './hash-kibo-export.ts';
 import { BATCH_ACK, type KiboExportWorkerInput, type KiboExportWorkerMessage } from './kibo-export-worker-protocol.ts';
 import { KiboExportFormatError } from './read-kibo-export.ts';
 
@@ -46,13 +46,22 @@ export interface KiboSideInput {
 /** Resolves once every Kibo row is in the differ and differ.finishKibo() was called. */
 export async function readKiboSide(input: KiboSideInput): Promise<KiboExportTotals> {
   const { differ, mapping } = input;
-  const insert = (batch: HashedKiboBatch): void => differ.addKiboBatch(batch);
-  const totals = input.onWorkerThread ? await hashOnWorkerThread(input, insert) : await hashKiboExport(input.zip, mapping, insert);
+  const handlers = {
+    onBatch: (batch: HashedKiboBatch): void => differ.addKiboBatch(batch),
+    onKeyEstimate: (keys: number): void => differ.reserveKeys(keys),
+  } satisfies KiboExportHandlers & DifferHandlers;
+  const totals = input.onWorkerThread ? await hashOnWorkerThread(input, handlers) : await hashKiboExport(input.zip, mapping, handlers);
   differ.finishKibo();
   return totals;
 }
 
-function hashOnWorkerThread(input: KiboSideInput, onBatch: (batch: HashedKiboBatch) => void): Promise<KiboExportTotals> {
+/** The differ's side of the handlers: synchronous, so a batch is in before it is acknowledged. */
+interface DifferHandlers {
+  readonly onBatch: (batch: HashedKiboBatch) => void;
+  readonly onKeyEstimate: (keys: number) => void;
+}
+
+function hashOnWorkerThread(input: KiboSideInput, handlers: DifferHandlers): Promise<KiboExportTotals> {
   const workerData: KiboExportWorkerInput = { zip: input.zip, mapping: input.mapping };
   const worker = new Worker(RUNS_FROM_SOURCE ? createSourceBootstrapUrl() : WORKER_URL, { workerData, resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB } });
   return new Promise<KiboExportTotals>((resolve, reject) => {
@@ -71,8 +80,10 @@ function hashOnWorkerThread(input: KiboSideInput, onBatch: (batch: HashedKiboBat
       if (settled) return;
       try {
         if (message.type === 'batch') {
-          onBatch(message.batch);
+          handlers.onBatch(message.batch);
           worker.postMessage(BATCH_ACK);
+        } else if (message.type === 'keyEstimate') {
+          handlers.onKeyEstimate(message.keys);
         } else if (message.type === 'done') {
           settle(() => resolve({ exported: message.exported, unkeyed: message.unkeyed }));
         } else {

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadMappingFiles } from '../../../src/config/load-mapping-files.ts';
 import type { SyncMapping } from '../../../src/mapping/index.ts';
+import { hashKiboExport } from '../../../src/sync/hash-kibo-export.ts';
 import { readKiboExportRows, type KiboExportRow } from '../../../src/sync/read-kibo-export.ts';
 import { createKeyEncoder } from '../../../src/sync/sync-keys.ts';
 import { buildZip } from '../../helpers/kibo-zip-fixtures.ts';
@@ -47,5 +48,34 @@ describe('readKiboExportRows', () => {
     await expect(readAll(await buildZip({ 'pricelistentries.csv': '' }))).rejects.toThrow(/is empty/);
     await expect(readAll(await buildZip({ 'pricelistentries.csv': HEADER.replace(',Msrp', '') }))).rejects.toThrow(/has no column for Msrp/);
     await expect(readAll(await buildZip({ 'products.csv': 'ProductCode\r\nX' }))).rejects.toThrow(/has no pricelistentries\.csv/);
+  });
+
+  it('estimates a large export\'s key count once, from the bytes read so far, a little above the true count', async () => {
+    const rowCount = 40_000;
+    const lines = [HEADER];
+    for (let index = 0; index < rowCount; index += 1) {
+      // Rows of varying length, as catalogs have: the estimate is an average over the first 8 MiB.
+      const note = 'n'.repeat(150 + (index % 200));
+      lines.push(`Main Master Catalog,RETAIL-US,P-${index},USD,1/1/2026 12:00:00 AM,No,,12.5000,3.1000,${note}`);
+    }
+    const zip = await buildZip({ 'PriceListEntries.csv': lines.join('\r\n') });
+    const estimates: number[] = [];
+    let batchedRows = 0;
+    const totals = await hashKiboExport(zip, mapping, {
+      onBatch: (batch) => {
+        batchedRows += batch.count;
+      },
+      onKeyEstimate: (keys) => estimates.push(keys),
+    });
+    expect(totals).toEqual({ exported: rowCount, unkeyed: 0 });
+    expect(batchedRows).toBe(rowCount);
+    expect(estimates).toHaveLength(1);
+    expect(estimates[0]).toBeGreaterThanOrEqual(rowCount);
+    expect(estimates[0]).toBeLessThanOrEqual(rowCount * 1.15);
+
+    const small = await buildZip({ 'PriceListEntries.csv': lines.slice(0, 1000).join('\r\n') });
+    const smallEstimates: number[] = [];
+    await hashKiboExport(small, mapping, { onBatch: () => undefined, onKeyEstimate: (keys) => smallEstimates.push(keys) });
+    expect(smallEstimates).toEqual([]); // under 8 MiB: the table's doubling costs little there
   });
 });
