@@ -8,92 +8,25 @@
 // Two different normalized rows share a hash with probability 2^-64, far below any other failure.
 //
 // Kibo's rows usually come first; when they are read on another thread, ERP rows whose key Kibo has not
-// given yet are deferred (deferErp): 20 more bytes per key (their comparable hash, the fields they cover,
-// a ticket, and a row-store index, since table rows are then no longer Kibo's rows first), settled when
-// Kibo's row arrives or resolved from their cells at the end.
-import { CLEAR, SKIP } from '../mapping/mapping-types.ts';
-import type { CellValue } from '../mapping/mapping-types.ts';
+// given yet are deferred (deferErp; 20 more bytes per key, deferred-erp-rows.ts), settled when Kibo's row
+// arrives or resolved from their cells at the end. ERP rows are hashed by hash-erp-row.ts.
+import { CLEAR, type CellValue } from '../mapping/mapping-types.ts';
 import { createCellHasher, VALUE_WORDS, type CellHasher } from './hash-cells.ts';
+import { createDeferredErpRows } from './deferred-erp-rows.ts';
+import { createErpRowHasher, UNCOVERED } from './hash-erp-row.ts';
 import { createKeyTable, growTypedArray, KEY_WORDS } from './key-table.ts';
 import type { HashedKiboBatch } from './hashed-kibo-batch.ts';
-import { createMemoryRowStore, type KiboRowStore } from './kibo-row-store.ts';
+import type { DiffClass, DiffEntry, KeyedDiffer, KeyedDifferOptions } from './keyed-differ-types.ts';
+import { createMemoryRowStore } from './kibo-row-store.ts';
 import type { ComparableField } from './normalize-value.ts';
 
-export type DiffClass = 'added' | 'changed' | 'unchanged' | 'removed';
-
-export interface DiffEntry {
-  readonly class: DiffClass;
-  readonly key: string;
-  /**
-   * Fields the import would change: for `changed`, every field whose ERP cell differs from Kibo's value
-   * (cleared fields included); for `added`, every field the ERP row gives a value or CLEAR.
-   */
-  readonly changedFields: readonly string[];
-  /** Fields whose ERP cell is CLEAR while Kibo still has a value (a subset of changedFields). */
-  readonly clearedFields: readonly string[];
-}
-
-export interface KeyedDiffer {
-  /** One Kibo row, cells aligned with the fields; `undefined` or '' is a blank cell. */
-  addKibo(key: string, cells: readonly (string | undefined)[]): void;
-  /** Kibo rows whose key and field hashes were computed elsewhere (hashKiboRows, e.g. in a worker thread). */
-  addKiboBatch(batch: HashedKiboBatch): void;
-  /** Makes room for this many keys at once (Kibo's and added ERP ones), from an estimate: see KeyTable.reserve. */
-  reserveKeys(keys: number): void;
-  /** Says every Kibo row is in: from here on an unknown ERP key is `added`, and addKibo throws. */
-  finishKibo(): void;
-  readonly kiboFinished: boolean;
-  /**
-   * Classifies one ERP row as it streams in; throws when the key was already given. Before finishKibo
-   * only keys Kibo already gave may be classified (hasKiboKey): another one may still come from Kibo.
-   */
-  addErp(key: string, cells: readonly CellValue[]): DiffEntry;
-  /** Whether an ERP row with this key was already given (lets the caller reject duplicates first). */
-  hasErpKey(key: string): boolean;
-  /** Whether Kibo's export has this key (a row without it would be created). */
-  hasKiboKey(key: string): boolean;
-  /** Fields the row CLEARs where Kibo has a value for this key (what addErp reported as clearedFields). */
-  clearedFieldsOf(key: string, cells: readonly CellValue[]): string[];
-  /**
-   * For a second read of the ERP (a snapshot): true, once per key, when these cells are the very row
-   * addErp accepted for the key (same normalized values), so a duplicated key's other rows, or a row
-   * that changed since, are told apart from it.
-   */
-  claimAcceptedRow(key: string, cells: readonly CellValue[]): boolean;
-  /**
-   * Before finishKibo, an ERP row whose key Kibo has not given yet (so addErp cannot classify it): kept
-   * as hashes only, with `ticket`, the caller's way back to its cells (the ERP row number). When Kibo
-   * gives the key and the row equals Kibo's in one step, it settles as unchanged there; every other
-   * deferred row is classified later with resolveDeferred. Counts as given (hasErpKey) from here on.
-   * A settled row yields no DiffEntry: not for a caller that must send unchanged rows too (a resync).
-   */
-  deferErp(key: string, cells: readonly CellValue[], ticket: number): void;
-  /** Once Kibo is finished: tickets of the deferred rows still to resolve, ascending. */
-  deferredTickets(): Uint32Array;
-  /** Classifies a deferred row from its cells, read back (they must be the cells deferErp was given). */
-  resolveDeferred(key: string, cells: readonly CellValue[]): DiffEntry;
-  /** Forgets a deferred row's ERP side (the caller rejected it): its key counts as never given. */
-  dropDeferred(key: string): void;
-  /** Kibo keys never given on the ERP side, in Kibo's order; call once all ERP rows are in. */
-  finishRemoved(): Iterable<string>;
-  /** `removed` counts Kibo keys not (yet) seen on the ERP side: final once all ERP rows are in. */
-  readonly counts: Readonly<Record<DiffClass, number>>;
-}
-
-export interface KeyedDifferOptions {
-  /** Where Kibo rows' keys and field hashes go; a run passes a file-backed store. */
-  readonly store?: KiboRowStore;
-}
+export type { DiffClass, DiffEntry, KeyedDiffer, KeyedDifferOptions } from './keyed-differ-types.ts';
 
 const IN_KIBO = 1;
 const SEEN_ON_ERP = 2;
 const CLAIMED = 4;
 /** A deferred ERP row (deferErp) not yet classified. */
 const DEFERRED = 8;
-const NO_STORE_ROW = 0xffffffff;
-const UNCOVERED = 0;
-const GIVEN = 1;
-const CLEARED = 2;
 const NO_FIELDS: readonly string[] = Object.freeze([]);
 
 export function createKeyedDiffer(fields: readonly ComparableField[], options: KeyedDifferOptions = {}): KeyedDiffer {
@@ -104,28 +37,19 @@ export function createKeyedDiffer(fields: readonly ComparableField[], options: K
   let rowHashes = new Uint32Array(0);
   let kiboMasks = new Uint32Array(0);
   let flags = new Uint8Array(0);
-  // Only once a row is deferred (deferErp): per row, the deferred ERP row's comparable hash, the fields
-  // it covers (a value or CLEAR), its ticket, and its Kibo row's number in the row store (table rows are
-  // then no longer Kibo's rows first).
-  let deferredHashes: Uint32Array | undefined;
-  let erpMasks: Uint32Array | undefined;
-  let tickets: Uint32Array | undefined;
-  let storeRows: Uint32Array | undefined;
+  const deferred = createDeferredErpRows(fieldCount);
   const table = createKeyTable((capacity) => {
     rowHashes = growTypedArray(rowHashes, capacity * VALUE_WORDS);
     kiboMasks = growTypedArray(kiboMasks, capacity * maskWords);
     flags = growTypedArray(flags, capacity);
-    if (deferredHashes) deferredHashes = growTypedArray(deferredHashes, capacity * VALUE_WORDS);
-    if (erpMasks) erpMasks = growTypedArray(erpMasks, capacity * maskWords);
-    if (tickets) tickets = growTypedArray(tickets, capacity);
-    if (storeRows) storeRows = growTypedArray(storeRows, capacity);
+    deferred.grow(capacity);
   });
   const hasher = createCellHasher(fields);
-  const fieldHashes = new Uint32Array(fieldCount * VALUE_WORDS);
+  const kiboHashes = new Uint32Array(fieldCount * VALUE_WORDS);
   const storedHashes = new Uint32Array(fieldCount * VALUE_WORDS);
-  const coverage = new Uint8Array(fieldCount);
-  // [comparable high, low, identity high, low] of the last hashed ERP row.
-  const erpRowHash = new Uint32Array(4);
+  const erpRowHasher = createErpRowHasher(hasher, fieldCount);
+  const { fieldHashes, coverage, rowHash: erpRowHash } = erpRowHasher;
+  const hashErpRow = erpRowHasher.hash;
   let kiboRows = 0;
   /** Kibo rows in the row store: all but those that settled a deferred ERP row on arrival. */
   let storedRows = 0;
@@ -183,11 +107,11 @@ export function createKeyedDiffer(fields: readonly ComparableField[], options: K
     table.hashKey(key);
     lastKey = undefined;
     const row = locateKiboRow(() => key);
-    hashKiboCells(hasher, cells, fieldHashes, 0);
-    if (insertKiboRow(row, fieldHashes, 0)) return;
-    if (storeRows) storeRows[row] = storedRows;
+    hashKiboCells(hasher, cells, kiboHashes, 0);
+    if (insertKiboRow(row, kiboHashes, 0)) return;
+    deferred.setStoreRow(row, storedRows);
     const keyBytes = Buffer.from(key, 'utf8');
-    store.append(fieldHashes, 0, fieldHashes.length, keyBytes, 0, keyBytes.length);
+    store.append(kiboHashes, 0, kiboHashes.length, keyBytes, 0, keyBytes.length);
     storedRows += 1;
   }
 
@@ -201,7 +125,7 @@ export function createKeyedDiffer(fields: readonly ComparableField[], options: K
       table.useHash(keyHashes, index * KEY_WORDS);
       const row = locateKiboRow(() => Buffer.from(keyBytes.buffer, keyBytes.byteOffset + keyStart, keyEnd - keyStart).toString('utf8'));
       if (insertKiboRow(row, hashes, index * wordsPerRow)) continue;
-      if (storeRows) storeRows[row] = storedRows;
+      deferred.setStoreRow(row, storedRows);
       store.append(hashes, index * wordsPerRow, (index + 1) * wordsPerRow, keyBytes, keyStart, keyEnd);
       storedRows += 1;
     }
@@ -234,77 +158,11 @@ export function createKeyedDiffer(fields: readonly ComparableField[], options: K
       return false;
     }
     flags[row] = rowFlags | IN_KIBO;
-    if (!equalsDeferredRow(row, source, offset)) return false;
+    if (!deferred.equalsKiboRow(row, source, offset)) return false;
     flags[row] = (flags[row] as number) & ~DEFERRED;
     counts.matched += 1;
     counts.unchanged += 1;
     return true;
-  }
-
-  /**
-   * Whether Kibo's row (field hashes at `source[offset…]`) has the deferred ERP row's value in every field
-   * that row covers: the XOR of those fields' hashes against the ERP row's comparable hash, which is
-   * the XOR of its given values (a CLEAR counts as blank, so it differs from a Kibo value).
-   */
-  function equalsDeferredRow(row: number, source: Uint32Array, offset: number): boolean {
-    let high = 0;
-    let low = 0;
-    const maskAt = row * maskWords;
-    for (let index = 0; index < fieldCount; index += 1) {
-      if ((((erpMasks![maskAt + (index >>> 5)] as number) >>> (index & 31)) & 1) === 0) continue;
-      high ^= source[offset + index * VALUE_WORDS] as number;
-      low ^= source[offset + index * VALUE_WORDS + 1] as number;
-    }
-    // XOR gives signed 32-bit numbers; the typed array holds them unsigned.
-    return deferredHashes![row * VALUE_WORDS] === high >>> 0 && deferredHashes![row * VALUE_WORDS + 1] === low >>> 0;
-  }
-
-  function storeRowOf(row: number): number {
-    return storeRows ? (storeRows[row] as number) : row;
-  }
-
-  /**
-   * Hashes an ERP row into fieldHashes/coverage/erpRowHash; true when every field is covered (a value
-   * or CLEAR), i.e. the row can be compared with Kibo's in one step.
-   */
-  function hashErpRow(cells: readonly CellValue[]): boolean {
-    let high = 0;
-    let low = 0;
-    let identityHigh = 0;
-    let identityLow = 0;
-    let allCovered = true;
-    for (let index = 0; index < fieldCount; index += 1) {
-      const at = index * VALUE_WORDS;
-      const cell = cells[index];
-      let markers: Uint32Array | undefined;
-      if (cell === CLEAR) {
-        coverage[index] = CLEARED;
-        fieldHashes[at] = 0;
-        fieldHashes[at + 1] = 0;
-        markers = hasher.clearMarkers;
-      } else if (cell !== SKIP && hasher.hashCell(index, cell, fieldHashes, at)) {
-        coverage[index] = GIVEN;
-        high ^= fieldHashes[at] as number;
-        low ^= fieldHashes[at + 1] as number;
-        identityHigh ^= fieldHashes[at] as number;
-        identityLow ^= fieldHashes[at + 1] as number;
-        continue;
-      } else {
-        // SKIP, or a blank cell: written blank, which leaves Kibo's value alone.
-        coverage[index] = UNCOVERED;
-        fieldHashes[at] = 0;
-        fieldHashes[at + 1] = 0;
-        allCovered = false;
-        markers = hasher.absentMarkers;
-      }
-      identityHigh ^= markers[at] as number;
-      identityLow ^= markers[at + 1] as number;
-    }
-    erpRowHash[0] = high;
-    erpRowHash[1] = low;
-    erpRowHash[2] = identityHigh;
-    erpRowHash[3] = identityLow;
-    return allCovered;
   }
 
   function addErp(key: string, cells: readonly CellValue[]): DiffEntry {
@@ -333,7 +191,7 @@ export function createKeyedDiffer(fields: readonly ComparableField[], options: K
     const at = row * VALUE_WORDS;
     let changedFields: string[] | undefined;
     if (!equal) {
-      store.readFieldHashes(storeRowOf(row), storedHashes);
+      store.readFieldHashes(deferred.storeRowOf(row), storedHashes);
       changedFields = listChangedFields();
     }
     flags[row] = (flags[row] as number) | SEEN_ON_ERP;
@@ -416,40 +274,20 @@ export function createKeyedDiffer(fields: readonly ComparableField[], options: K
       if (((flags[row] as number) & SEEN_ON_ERP) !== 0) throw duplicateErpKeyError(key);
       throw new Error(`Diff: ERP key ${JSON.stringify(key)} is among Kibo's rows already; classify it with addErp.`);
     }
-    if (!storeRows) startDeferring();
+    if (!deferred.active) deferred.start(table.capacity, table.rowCount);
     hashErpRow(cells);
     row = insertLocated(key);
     flags[row] = SEEN_ON_ERP | DEFERRED;
-    const at = row * VALUE_WORDS;
-    const maskAt = row * maskWords;
-    for (let word = 0; word < maskWords; word += 1) erpMasks![maskAt + word] = 0;
-    for (let index = 0; index < fieldCount; index += 1) {
-      if (coverage[index] === UNCOVERED) continue;
-      erpMasks![maskAt + (index >>> 5)] = ((erpMasks![maskAt + (index >>> 5)] as number) | (1 << (index & 31))) >>> 0;
-    }
-    deferredHashes![at] = erpRowHash[0] as number;
-    deferredHashes![at + 1] = erpRowHash[1] as number;
-    rowHashes[at] = erpRowHash[2] as number;
-    rowHashes[at + 1] = erpRowHash[3] as number;
-    tickets![row] = ticket;
-    storeRows![row] = NO_STORE_ROW;
-  }
-
-  /** Until now every table row was a Kibo row, numbered as in the store. */
-  function startDeferring(): void {
-    const capacity = table.capacity;
-    deferredHashes = new Uint32Array(capacity * VALUE_WORDS);
-    erpMasks = new Uint32Array(capacity * maskWords);
-    tickets = new Uint32Array(capacity);
-    storeRows = new Uint32Array(capacity);
-    for (let row = 0; row < table.rowCount; row += 1) storeRows[row] = row;
+    deferred.record(row, erpRowHash[0] as number, erpRowHash[1] as number, coverage, ticket);
+    rowHashes[row * VALUE_WORDS] = erpRowHash[2] as number;
+    rowHashes[row * VALUE_WORDS + 1] = erpRowHash[3] as number;
   }
 
   function deferredTickets(): Uint32Array {
     if (!kiboFinished) throw new Error('Diff: deferred rows can be resolved only after finishKibo().');
     const pending: number[] = [];
     for (let row = 0; row < table.rowCount; row += 1) {
-      if (((flags[row] as number) & DEFERRED) !== 0) pending.push(tickets![row] as number);
+      if (((flags[row] as number) & DEFERRED) !== 0) pending.push(deferred.ticketOf(row));
     }
     return Uint32Array.from(pending).sort();
   }
@@ -479,7 +317,7 @@ export function createKeyedDiffer(fields: readonly ComparableField[], options: K
 
   function* finishRemoved(): Iterable<string> {
     for (let row = 0; row < table.rowCount; row += 1) {
-      if (((flags[row] as number) & (IN_KIBO | SEEN_ON_ERP)) === IN_KIBO) yield store.readKey(storeRowOf(row));
+      if (((flags[row] as number) & (IN_KIBO | SEEN_ON_ERP)) === IN_KIBO) yield store.readKey(deferred.storeRowOf(row));
     }
   }
 
