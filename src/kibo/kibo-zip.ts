@@ -18,12 +18,13 @@ export const MAX_COMPRESSION_RATIO = 200;
 export const COMPRESSION_RATIO_MIN_BYTES = 1024 ** 2;
 const DEFLATE_LEVEL = 6;
 /**
- * Output per inflate call. zlib's default (16 KiB) cost ~80 µs of fixed work per call here: a 1M-product
- * export (430 MB of CSV) inflated in 2.3-2.8 s CPU at 16 KiB, 1.2 s at 64 KiB and 0.7 s at 256 KiB.
+ * Compressed bytes per read and inflated bytes per chunk when an entry is read from a file: each read is one
+ * inflate call at least, and each call had ~80 µs of fixed cost here. Inflating a 1M-product export (432 MB
+ * of CSV) in a process of its own: 16 KiB reads and chunks (yauzl's) 2.9–3.5 s CPU and 56 MB peak RSS;
+ * 128 KiB 0.9–1.3 s and 66 MB; 256 KiB 0.8 s but 114 MB, and 1 MiB reads 0.7 s and 120 MB.
  */
-const INFLATE_CHUNK_BYTES = 256 * 1024;
-/** Compressed bytes per read from a zip file: each read is one inflate call at least (yauzl reads 16 KiB). */
-const COMPRESSED_READ_BYTES = 1024 * 1024;
+const INFLATE_CHUNK_BYTES = 128 * 1024;
+const COMPRESSED_READ_BYTES = 128 * 1024;
 
 export interface ZipLimits {
   readonly maxEntries: number;
