@@ -33,7 +33,7 @@ const LF = 10;
 const CR = 13;
 const BOM = '\uFEFF';
 /**
- * Input is decoded and scanned in pieces this big, however big its chunks (zip entries come in 128 KiB
+ * Input is decoded and scanned in pieces this big, however big its chunks (zip entries come in 64 KiB
  * ones): a piece's records then stay small enough to die young. Records of a 1 MiB chunk outlived the
  * young generation, and GC then cost more than the parsing (3.4 s vs 1.9 s per 432 MB).
  */

@@ -20,11 +20,12 @@ const DEFLATE_LEVEL = 6;
 /**
  * Compressed bytes per read and inflated bytes per chunk when an entry is read from a file: each read is one
  * inflate call at least, and each call had ~80 µs of fixed cost here. Inflating a 1M-product export (432 MB
- * of CSV) in a process of its own: 16 KiB reads and chunks (yauzl's) 2.9–3.5 s CPU and 56 MB peak RSS;
- * 128 KiB 0.9–1.3 s and 66 MB; 256 KiB 0.8 s but 114 MB, and 1 MiB reads 0.7 s and 120 MB.
+ * of CSV) in a process of its own, CPU and peak RSS: 16 KiB reads and chunks (yauzl's) 2.9–3.5 s, 56 MB;
+ * 64 KiB 1.3–1.4 s, 57 MB; 128 KiB 0.9–1.3 s, 67 MB; 256 KiB 0.8 s, 114 MB; 1 MiB reads 0.7 s, 120 MB.
+ * The 1M bench's peak RSS is at its target's edge, so memory decides.
  */
-const INFLATE_CHUNK_BYTES = 128 * 1024;
-const COMPRESSED_READ_BYTES = 128 * 1024;
+const INFLATE_CHUNK_BYTES = 64 * 1024;
+const COMPRESSED_READ_BYTES = 64 * 1024;
 
 export interface ZipLimits {
   readonly maxEntries: number;

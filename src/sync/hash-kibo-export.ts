@@ -24,7 +24,7 @@ const ROWS_PER_BATCH = 2048;
 
 /**
  * The row count is estimated once this much of the CSV is read: the bytes read run ahead of the rows by
- * at most one inflated chunk (128 KiB), so the estimate is at most ~2% low from here.
+ * at most one inflated chunk (64 KiB), so the estimate is at most ~1% low from here.
  */
 const ESTIMATE_AFTER_BYTES = 8 * 1024 * 1024;
 /** Room beyond the estimate: its error, and ERP keys Kibo lacks (the rows a run adds). */
