@@ -18,7 +18,7 @@ import { readKiboExportRows } from './read-kibo-export.ts';
 import { KIBO_WORKER_MIN_EXPORT_BYTES, readKiboSide } from './read-kibo-side.ts';
 import { openErpCopySpill } from './erp-copy-spill.ts';
 import { openSpillRowStore } from './open-spill-row-store.ts';
-import type { RunDirectory } from './run-directory.ts';
+import { ERP_ROWS_SPILL, KIBO_ROWS_SPILL, type RunDirectory } from './run-directory.ts';
 import type { StageTimer } from './stage-timer.ts';
 import type { AssertCanContinue, RunOptions, SyncDeps } from './sync-deps.ts';
 import { createKeyEncoder, type KeyEncoder } from './sync-keys.ts';
@@ -56,7 +56,7 @@ export async function prepareSyncRun(context: RunContext): Promise<PreparedRun> 
   const zip = await stages.time('export', () => exportKiboSide(context));
   const encodeRowKey = createKeyEncoder(mapping);
   // Kibo rows' keys and per-field hashes live on disk for the diff's duration (open-spill-row-store.ts).
-  const store = openSpillRowStore(context.dir.file('kibo-rows.bin'));
+  const store = openSpillRowStore(context.dir.file(KIBO_ROWS_SPILL));
   try {
     const differ = createKeyedDiffer(mapping.fields.map((field) => field.spec), { store });
     return await diffAndPlan(context, { zip, differ, encodeRowKey });
@@ -99,7 +99,7 @@ async function readBothSides(
   // Not for a resync: it sends every row, so deferred rows could not settle unread (compute-diff.ts deferErp).
   const onWorkerThread = !context.options.resync && input.zip.bytes >= (deps.kiboWorkerMinExportBytes ?? KIBO_WORKER_MIN_EXPORT_BYTES);
   // ERP rows read before Kibo's side gives their key are deferred, their bytes kept here (read-erp-side.ts).
-  const spill = onWorkerThread ? openErpCopySpill(context.dir.file('erp-rows.copy')) : undefined;
+  const spill = onWorkerThread ? openErpCopySpill(context.dir.file(ERP_ROWS_SPILL)) : undefined;
   const stopKibo = new AbortController();
   const signal = deps.signal ? AbortSignal.any([deps.signal, stopKibo.signal]) : stopKibo.signal;
   const kiboLoading = stages.time('read-kibo', () => readKiboSide({ zip: input.zip.source, mapping, differ, onWorkerThread, signal }));

@@ -1,7 +1,15 @@
 // Every run keeps its evidence on disk: the export it diffed against, the CSV and zip it uploaded,
 // its plan and Kibo's log. Paths are stable and sortable: DATA_DIR/runs/<sync>/<run id>/.
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+
+/**
+ * Files a run writes only while it diffs, and deletes after: the Kibo rows' hashes and keys, and the ERP
+ * rows' COPY output (~360 MB per million rows). A process killed mid-diff leaves them behind.
+ */
+export const KIBO_ROWS_SPILL = 'kibo-rows.bin';
+export const ERP_ROWS_SPILL = 'erp-rows.copy';
+const SPILL_FILES = [KIBO_ROWS_SPILL, ERP_ROWS_SPILL] as const;
 
 export interface RunDirectory {
   readonly path: string;
@@ -27,4 +35,27 @@ export async function createRunDirectory(dataDir: string, sync: string, runId: n
       return file(name);
     },
   };
+}
+
+/**
+ * Deletes the spill files left in the sync's other run directories, and returns their paths and bytes.
+ * Call it holding the sync's lock: then no other run of the sync is diffing, so any spill file there is
+ * an orphan of a process that was killed mid-diff. Other syncs' directories are never touched.
+ */
+export async function removeOrphanedSpillFiles(dataDir: string, sync: string, currentRunId: number): Promise<{ paths: string[]; bytes: number }> {
+  const syncDirectory = path.resolve(dataDir, 'runs', sync);
+  const current = String(currentRunId).padStart(8, '0');
+  const removed = { paths: [] as string[], bytes: 0 };
+  for (const runName of await readdir(syncDirectory)) {
+    if (runName === current) continue;
+    for (const name of SPILL_FILES) {
+      const filePath = path.join(syncDirectory, runName, name);
+      const size = await stat(filePath).then((found) => found.size, () => undefined);
+      if (size === undefined) continue;
+      await rm(filePath, { force: true });
+      removed.paths.push(filePath);
+      removed.bytes += size;
+    }
+  }
+  return removed;
 }

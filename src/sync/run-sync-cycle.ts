@@ -9,7 +9,7 @@ import { redactSecrets, type RedactText } from '../support/redact-secrets.ts';
 import { closeRun, confirmSentDeletes, countRun, recordImportOutcome, type RunEnding } from './finish-sync-run.ts';
 import { importPreparedRuns, type ImportOutcome } from './import-prepared-runs.ts';
 import { prepareSyncRun, type PreparedRun, type RunContext } from './prepare-sync-run.ts';
-import { createRunDirectory, type RunDirectory } from './run-directory.ts';
+import { createRunDirectory, removeOrphanedSpillFiles, type RunDirectory } from './run-directory.ts';
 import { settleOpenImportsOfSync, type OpenImportsVerdict } from './settle-open-imports.ts';
 import { createStageTimer } from './stage-timer.ts';
 import type { RunOptions, SyncDeps } from './sync-deps.ts';
@@ -108,6 +108,7 @@ async function beginRun(deps: SyncCycleDeps, input: BeginInput, options: RunOpti
     await lock.release();
     throw error;
   }
+  await removeOrphanedSpills(deps, mapping.sync, run.id);
   const context: RunContext = {
     deps, mapping, run, dir, options,
     stages: createStageTimer({ clock: deps.clock, sync: mapping.sync, runId: run.id, logger: deps.logger, ...(deps.observer ? { observer: deps.observer } : {}) }),
@@ -121,6 +122,19 @@ async function beginRun(deps: SyncCycleDeps, input: BeginInput, options: RunOpti
   if (blockedBy.length > 0) begun.ending = { status: 'skipped', error: `not run: ${blockedBy.join(', ')} did not succeed in this cycle (after:)` };
   if (heldBack) begun.ending = heldBack;
   return begun;
+}
+
+/** With the sync's lock held: what a killed run of it left mid-diff (hundreds of MB per million rows). */
+async function removeOrphanedSpills(deps: SyncCycleDeps, sync: string, runId: number): Promise<void> {
+  try {
+    const removed = await removeOrphanedSpillFiles(deps.dataDir, sync, runId);
+    if (removed.paths.length > 0) {
+      deps.logger.warn({ sync, runId, files: removed.paths, bytes: removed.bytes }, `removed ${removed.paths.length} spill file(s) (${removed.bytes} bytes) that an interrupted run of ${sync} left behind`);
+    }
+  } catch (error) {
+    // Only disk space is at stake: the run goes on, and the next one tries again.
+    deps.logger.warn({ err: error, sync, runId }, `could not remove spill files left by interrupted runs of ${sync}: ${describeError(error)}`);
+  }
 }
 
 /**
