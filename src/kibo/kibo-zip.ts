@@ -103,13 +103,14 @@ export async function* readZipEntries(zip: ZipSource, limits: Partial<ZipLimits>
       const deflated = entry.compressionMethod === 8 && !entry.isEncrypted();
       const raw = deflated ? await openDeflatedBytes(zip, zipfile, entry) : await zipfile.openReadStreamPromise(entry);
       raw.on('error', corrupt);
-      if (deflated) {
-        const inflate = createInflateRaw({ chunkSize: INFLATE_CHUNK_BYTES });
-        inflate.on('error', corrupt);
-        raw.pipe(inflate).pipe(counted);
-      } else {
-        raw.pipe(counted);
-      }
+      const inflate = deflated ? createInflateRaw({ chunkSize: INFLATE_CHUNK_BYTES }) : undefined;
+      inflate?.on('error', corrupt);
+      (inflate ? raw.pipe(inflate) : raw).pipe(counted);
+      // An entry given up half-read (skipped, or a limit hit) must not keep its file open or its inflater.
+      counted.on('close', () => {
+        raw.destroy();
+        inflate?.destroy();
+      });
       yield { name: entry.fileName, uncompressedSize: entry.uncompressedSize, stream: counted };
       if (!counted.readableEnded) counted.destroy(); // the consumer skipped (part of) this entry
     }

@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
@@ -185,6 +185,21 @@ describe('reading a zip file from disk', () => {
     const file = await onDisk(zip);
     expect(await collect(file)).toEqual(await collect(zip));
     expect((await findZipEntry(file, 'categories.csv'))?.toString()).toBe('CategoryCode\r\nC-1');
+  });
+
+  it('closes what it opened for an entry the reader skips or leaves half-read', async () => {
+    // Big enough that the first 64 KiB read does not reach the end: its file stays open unless closed.
+    const content = Array.from({ length: 60_000 }, (_, index) => `P-${index},${(index * 7919) % 100_003}`).join('\r\n');
+    const file = await onDisk(await writeZip([{ name: 'products.csv', content }, { name: 'other.csv', content }]));
+    const openFiles = async (): Promise<number> => (await readdir('/dev/fd')).length;
+    const before = await openFiles();
+    for (let round = 0; round < 20; round += 1) {
+      for await (const entry of readZipEntries(file)) {
+        if (entry.name === 'other.csv') entry.stream.once('data', () => undefined); // reads a little, then gives up
+      }
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50)); // closing a file completes asynchronously
+    expect(await openFiles()).toBeLessThanOrEqual(before + 2);
   });
 
   it('explains a path that is not there', async () => {
