@@ -29,6 +29,17 @@ const ROWS_PER_BATCH = 2048;
 const ESTIMATE_AFTER_BYTES = 8 * 1024 * 1024;
 /** Room beyond the estimate: its error, and ERP keys Kibo lacks (the rows a run adds). */
 const ESTIMATE_MARGIN = 1.08;
+/**
+ * Never reserved up front beyond this (~230 MB of per-key arrays): short rows first and long ones later, or
+ * a zip header declaring more bytes than the entry holds (caught only at its end), could make an estimate
+ * wild, and memory taken on it would be taken for nothing. A bigger table still grows, by doubling.
+ */
+export const MAX_ESTIMATED_KEYS = 4_000_000;
+
+/** Keys to make room for, from the rows read in `bytesRead` of the CSV's `totalBytes`. */
+export function estimateKeys(rowsSoFar: number, bytesRead: number, totalBytes: number): number {
+  return Math.min(MAX_ESTIMATED_KEYS, Math.ceil(((rowsSoFar * totalBytes) / bytesRead) * ESTIMATE_MARGIN));
+}
 
 export interface KiboExportHandlers {
   readonly onBatch: (batch: HashedKiboBatch) => void | Promise<void>;
@@ -50,7 +61,7 @@ export async function hashKiboExport(zip: ZipSource, mapping: SyncMapping, handl
     exported += rows.length;
     if (!estimated && progress.bytesRead >= ESTIMATE_AFTER_BYTES) {
       estimated = true;
-      handlers.onKeyEstimate?.(Math.ceil(((exported * progress.totalBytes) / progress.bytesRead) * ESTIMATE_MARGIN));
+      handlers.onKeyEstimate?.(estimateKeys(exported, progress.bytesRead, progress.totalBytes));
     }
     if (builder.count >= ROWS_PER_BATCH) await handlers.onBatch(builder.take());
   }

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadMappingFiles } from '../../../src/config/load-mapping-files.ts';
 import type { SyncMapping } from '../../../src/mapping/index.ts';
-import { hashKiboExport } from '../../../src/sync/hash-kibo-export.ts';
+import { estimateKeys, hashKiboExport, MAX_ESTIMATED_KEYS } from '../../../src/sync/hash-kibo-export.ts';
 import { readKiboExportRows, type KiboExportRow } from '../../../src/sync/read-kibo-export.ts';
 import { createKeyEncoder } from '../../../src/sync/sync-keys.ts';
 import { buildZip } from '../../helpers/kibo-zip-fixtures.ts';
@@ -77,5 +77,10 @@ describe('readKiboExportRows', () => {
     const smallEstimates: number[] = [];
     await hashKiboExport(small, mapping, { onBatch: () => undefined, onKeyEstimate: (keys) => smallEstimates.push(keys) });
     expect(smallEstimates).toEqual([]); // under 8 MiB: the table's doubling costs little there
+  });
+
+  it('never estimates beyond MAX_ESTIMATED_KEYS, whatever the header declares', () => {
+    expect(estimateKeys(20_000, 8 * 2 ** 20, 430 * 2 ** 20)).toBe(Math.ceil(20_000 * (430 / 8) * 1.08));
+    expect(estimateKeys(400_000, 8 * 2 ** 20, 2 * 2 ** 30)).toBe(MAX_ESTIMATED_KEYS);
   });
 });
