@@ -38,16 +38,24 @@ export async function createRunDirectory(dataDir: string, sync: string, runId: n
 }
 
 /**
- * Deletes the spill files left in the sync's other run directories, and returns their paths and bytes.
- * Call it holding the sync's lock: then no other run of the sync is diffing, so any spill file there is
- * an orphan of a process that was killed mid-diff. Other syncs' directories are never touched.
+ * Every run sweeps the ones before it, so a spill file can only be in the last few directories (the killed
+ * run's, or a few if sweeps failed); a sync that runs every 15 minutes has ~35,000 directories a year.
+ */
+const SWEPT_RUN_DIRECTORIES = 20;
+
+/**
+ * Deletes the spill files left in the sync's latest other run directories, and returns their paths and
+ * bytes. Call it holding the sync's lock: then no other run of the sync is diffing, so any spill file there
+ * is an orphan of a process that was killed mid-diff. Other syncs' directories are never touched.
  */
 export async function removeOrphanedSpillFiles(dataDir: string, sync: string, currentRunId: number): Promise<{ paths: string[]; bytes: number }> {
   const syncDirectory = path.resolve(dataDir, 'runs', sync);
-  const current = String(currentRunId).padStart(8, '0');
+  const earlier = (await readdir(syncDirectory))
+    .filter((name) => /^\d+$/.test(name) && Number(name) < currentRunId)
+    .sort((a, b) => Number(a) - Number(b))
+    .slice(-SWEPT_RUN_DIRECTORIES);
   const removed = { paths: [] as string[], bytes: 0 };
-  for (const runName of await readdir(syncDirectory)) {
-    if (runName === current) continue;
+  for (const runName of earlier) {
     for (const name of SPILL_FILES) {
       const filePath = path.join(syncDirectory, runName, name);
       const size = await stat(filePath).then((found) => found.size, () => undefined);
