@@ -6,8 +6,8 @@ import { VALUE_WORDS, type CellHasher } from './hash-cells.ts';
 
 /** A field the row leaves alone (SKIP or blank). Must be 0: deferred-erp-rows.ts reads not-0 as covered. */
 export const UNCOVERED = 0;
-export const GIVEN = 1;
-export const CLEARED = 2;
+const GIVEN = 1;
+const CLEARED = 2;
 
 export interface ErpRowHasher {
   /** Per field of the last hashed row: its value's hash (0, 0 when it gives none). */
