@@ -1,11 +1,10 @@
-// Zips as Kibo takes and gives them: flat, deflate, one CSV per resource. Reading is defensive because
+// Reading zips as Kibo gives them: flat, deflate, one CSV per resource (write-zip.ts writes them). Defensive because
 // the bytes come from outside (Kibo exports, import logs, users' seed files): entry count, sizes and
 // compression ratio are checked against the central directory up front AND counted while streaming
 // (a lying header cannot get more bytes through), and unsafe names (zip slip) are refused.
 import { createReadStream } from 'node:fs';
 import { Transform, type Readable, type TransformCallback } from 'node:stream';
 import { createInflateRaw } from 'node:zlib';
-import { ZipArchive } from 'archiver';
 import yauzl, { type Entry, type ZipFile } from 'yauzl';
 
 export const MAX_ZIP_ENTRIES = 500;
@@ -16,7 +15,6 @@ export const MAX_UNCOMPRESSED_BYTES = 4 * 1024 ** 3;
 export const MAX_COMPRESSION_RATIO = 200;
 /** Small entries (a few KiB of repeated text) can legitimately exceed any ratio: only check above this. */
 export const COMPRESSION_RATIO_MIN_BYTES = 1024 ** 2;
-const DEFLATE_LEVEL = 6;
 /**
  * Compressed bytes per read and inflated bytes per chunk when an entry is read from a file: each read is one
  * inflate call at least, and each call had ~80 µs of fixed cost here. Inflating a 1M-product export (432 MB
@@ -46,35 +44,12 @@ export const DEFAULT_ZIP_LIMITS: ZipLimits = Object.freeze({
 /** Zip bytes in memory, or a zip file on disk (read through its central directory, one entry at a time). */
 export type ZipSource = Buffer | { readonly path: string };
 
-export interface ZipInputEntry {
-  readonly name: string;
-  readonly content: Buffer | string | Readable;
-}
-
 export interface ZipEntry {
   readonly name: string;
   /** As declared by the central directory (checked while streaming). */
   readonly uncompressedSize: number;
   /** Must be consumed (or destroyed) before asking for the next entry. */
   readonly stream: Readable;
-}
-
-/** Builds a flat deflate zip in memory. `date` pins entry timestamps (byte-identical output). */
-export async function writeZip(entries: readonly ZipInputEntry[], options: { date?: Date } = {}): Promise<Buffer> {
-  const archive = new ZipArchive({ zlib: { level: DEFLATE_LEVEL } });
-  const chunks: Buffer[] = [];
-  const done = new Promise<Buffer>((resolve, reject) => {
-    archive.on('data', (chunk: Buffer) => chunks.push(chunk));
-    archive.on('error', reject);
-    archive.on('warning', reject); // archiver warns on e.g. unreadable sources: never ship a partial zip
-    archive.on('end', () => resolve(Buffer.concat(chunks)));
-  });
-  for (const entry of entries) {
-    assertSafeEntryName(entry.name);
-    archive.append(entry.content, { name: entry.name, ...(options.date === undefined ? {} : { date: options.date }) });
-  }
-  await archive.finalize();
-  return done;
 }
 
 /** Yields each file entry with a size-checked stream; directories are skipped. */

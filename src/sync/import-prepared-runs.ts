@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { JobDeadlineError, downloadImportJobLog, findLogFile, waitForJob } from '../kibo/kibo-jobs.ts';
 import type { ImportLogRow } from '../kibo/import-log.ts';
-import { writeZip } from '../kibo/kibo-zip.ts';
+import { writeZip } from '../kibo/write-zip.ts';
 import { normalizeHeader, sortByImportOrder } from '../kibo/resources/resource-registry.ts';
 import { KIBO_JOB_FORMAT, type ImportJobRequest, type KiboJob } from '../kibo/wire-types.ts';
 import { recordKiboJob, updateKiboJob } from '../state/index.ts';

@@ -4,7 +4,8 @@
 // This runs once per exported row (1M times in the bench), so the common case, a key of plain
 // printable text, is encoded by hand; the result is always exactly encodeKey's (JSON.stringify).
 import { normalizeValue, trimCellText, type ComparableField } from '../diff/normalize-value.ts';
-import { encodeKey, type SyncMapping } from '../mapping/index.ts';
+import { encodeKey } from '../mapping/encode-key.ts';
+import type { SyncMapping } from '../mapping/index.ts';
 
 /** Builds the key of a row from the texts of its key fields; undefined when a key field is blank. */
 export type KeyEncoder = (keyTexts: readonly (string | undefined)[]) => string | undefined;

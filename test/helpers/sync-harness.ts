@@ -16,7 +16,7 @@ import { createErpPool } from '../../src/erp/read-erp-rows.ts';
 import { startEmulator, type RunningEmulator } from '../../src/kibo/emulator/kibo-emulator.ts';
 import { createKiboClient, type KiboClient } from '../../src/kibo/kibo-client.ts';
 import { waitForJob } from '../../src/kibo/kibo-jobs.ts';
-import { writeZip } from '../../src/kibo/kibo-zip.ts';
+import { writeZip } from '../../src/kibo/write-zip.ts';
 import { KIBO_JOB_FORMAT, type KiboDomain, type KiboJob } from '../../src/kibo/wire-types.ts';
 import type { SyncMapping } from '../../src/mapping/index.ts';
 import { closeStateDb, createStateDb, migrateState } from '../../src/state/index.ts';

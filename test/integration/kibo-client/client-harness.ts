@@ -9,7 +9,7 @@ import { afterAll } from 'vitest';
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../../../src/kibo/emulator/kibo-emulator.ts';
 import { createKiboClient, type KiboClient, type KiboClientSettings } from '../../../src/kibo/kibo-client.ts';
 import type { RetryInfo } from '../../../src/kibo/kibo-fetch.ts';
-import { writeZip } from '../../../src/kibo/kibo-zip.ts';
+import { writeZip } from '../../../src/kibo/write-zip.ts';
 import type { FetchLike } from '../../../src/kibo/wire-types.ts';
 import { createSystemClock } from '../../../src/support/clock.ts';
 import { createSilentLogger } from '../../../src/support/logger.ts';

@@ -9,7 +9,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from '../../../src/kibo/emulator/kibo-emulator.ts';
 import { MAX_IMPORT_LOG_DOWNLOAD_BYTES } from '../../../src/kibo/import-log.ts';
 import { downloadImportJobLog, findExportFile, findLogFile, readImportJobLog, runExport, waitForJob } from '../../../src/kibo/kibo-jobs.ts';
-import { findZipEntry, writeZip } from '../../../src/kibo/kibo-zip.ts';
+import { findZipEntry } from '../../../src/kibo/kibo-zip.ts';
+import { writeZip } from '../../../src/kibo/write-zip.ts';
 import type { ExportJobRequest } from '../../../src/kibo/wire-types.ts';
 import { WAIT, createHarness, createTempDir, importProducts, productRow, startTestEmulator, type Harness } from './client-harness.ts';
 

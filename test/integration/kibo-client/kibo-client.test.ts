@@ -16,7 +16,8 @@ import {
   waitForExportFiles,
   waitForJob,
 } from '../../../src/kibo/kibo-jobs.ts';
-import { findZipEntry, readZipToBuffers, writeZip } from '../../../src/kibo/kibo-zip.ts';
+import { findZipEntry, readZipToBuffers } from '../../../src/kibo/kibo-zip.ts';
+import { writeZip } from '../../../src/kibo/write-zip.ts';
 import { KiboApiError } from '../../../src/support/errors.ts';
 import { createLogger, createSilentLogger } from '../../../src/support/logger.ts';
 import { PRODUCTS_HEADER, WAIT, clock, createHarness, createTempDir, importProducts, productRow, settingsFor, startTestEmulator } from './client-harness.ts';

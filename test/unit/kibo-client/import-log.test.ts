@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { IMPORT_LOG_ZIP_LIMITS, MAX_IMPORT_LOG_UNCOMPRESSED_BYTES, parseImportLog } from '../../../src/kibo/import-log.ts';
 import { DEFAULT_ZIP_LIMITS } from '../../../src/kibo/kibo-zip.ts';
-import { writeZip } from '../../../src/kibo/kibo-zip.ts';
+import { writeZip } from '../../../src/kibo/write-zip.ts';
 
 describe('parseImportLog', () => {
   it('reads the emulator-style log zip (Resource,Row,Key,Field,Message)', async () => {

@@ -5,15 +5,8 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { ZipArchive } from 'archiver';
 import yauzl from 'yauzl';
-import {
-  assertReadableZip,
-  findZipEntry,
-  readStreamToBuffer,
-  readZipEntries,
-  readZipToBuffers,
-  writeZip,
-  type ZipSource,
-} from '../../../src/kibo/kibo-zip.ts';
+import { assertReadableZip, findZipEntry, readStreamToBuffer, readZipEntries, readZipToBuffers, type ZipSource } from '../../../src/kibo/kibo-zip.ts';
+import { writeZip } from '../../../src/kibo/write-zip.ts';
 
 const tempDirs: string[] = [];
 afterAll(async () => {
