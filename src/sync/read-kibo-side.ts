@@ -26,10 +26,12 @@ import { KiboExportFormatError } from './read-kibo-export.ts';
 export const KIBO_WORKER_MIN_EXPORT_BYTES = 32 * 1024 * 1024;
 
 /**
- * The worker's objects (CSV rows, cells) die young; V8's default young generation let its heap grow to
- * ~30 MB more than this cap, measured at 1M rows (bench/README.md), for no gain in speed.
+ * The worker's young generation. Measured at 1M rows (bench/README.md, session 6): with 4 or 8 MB, the
+ * zip's 64 KiB read and inflate chunks outlived two scavenges often enough to be promoted, and dead chunks
+ * then piled up to 30-64 MB of ArrayBuffers until a full GC; with 16 MB they die young (~5 MB live) for
+ * a heap 12 MB larger, at the same speed.
  */
-const WORKER_YOUNG_GENERATION_MB = 4;
+const WORKER_YOUNG_GENERATION_MB = 16;
 
 // From source (tests, a checkout run through tsx) the worker is TypeScript and needs tsx's loader too.
 const RUNS_FROM_SOURCE = import.meta.url.endsWith('.ts');
