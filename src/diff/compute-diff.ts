@@ -8,8 +8,9 @@
 // Two different normalized rows share a hash with probability 2^-64, far below any other failure.
 //
 // Kibo's rows usually come first; when they are read on another thread, ERP rows whose key Kibo has not
-// given yet are deferred (deferErp; 20 more bytes per key, deferred-erp-rows.ts), settled when Kibo's row
-// arrives or resolved from their cells at the end. ERP rows are hashed by hash-erp-row.ts.
+// given yet are deferred (deferErp; 8 more bytes per key and 16 per deferred row, deferred-erp-rows.ts),
+// settled when Kibo's row arrives or resolved from their cells at the end. ERP rows are hashed by
+// hash-erp-row.ts.
 import { CLEAR, type CellValue } from '../mapping/mapping-types.ts';
 import { createCellHasher, VALUE_WORDS, type CellHasher } from './hash-cells.ts';
 import { createDeferredErpRows } from './deferred-erp-rows.ts';

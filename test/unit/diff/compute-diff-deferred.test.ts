@@ -66,9 +66,10 @@ describe('deferred ERP rows', () => {
     expect(differ.addErp('N-1', ['New', '1', 'yes']).class).toBe('added');
   });
 
-  it('keeps the row store\'s rows apart from the table\'s past its initial capacity', () => {
+  it('keeps the row store\'s rows apart from the table\'s past its initial capacity, over several record blocks', () => {
     const differ = createKeyedDiffer(FIELDS);
-    const total = 3000;
+    const total = 39_999; // deferred records are kept in blocks of 16,384
+
     for (let i = 0; i < total; i += 1) differ.deferErp(`K${i}`, [`Name ${i}`, `${i}`, i % 3 === 0 ? 'no' : 'yes'], i + 1);
     for (let i = total + 1999; i >= 0; i -= 1) differ.addKibo(`K${i}`, [`Name ${i}`, `${i}.0000`, 'True']);
     differ.finishKibo();
