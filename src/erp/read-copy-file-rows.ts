@@ -3,10 +3,10 @@
 // read at its own byte range (recorded while the file was written: createCopyLineIndex), so reading
 // back a few thousand rows of a 1M-row spill costs a few thousand small reads, not a scan of the file.
 import { closeSync, openSync, readSync } from 'node:fs';
+import { createOffsetList } from '../support/offset-list.ts';
 import { createCopyTextParser } from './parse-copy-text.ts';
 
 const LF_BYTE = 0x0a;
-const INDEX_BLOCK_ROWS = 1 << 16;
 const READ_WINDOW_BYTES = 1 << 20;
 const MAX_GAP_BYTES = 16 * 1024;
 
@@ -27,28 +27,22 @@ export interface CopyLineIndex {
 }
 
 export function createCopyLineIndex(): CopyLineIndex {
-  // Blocks, not one array grown by doubling: a 1M-row output needs 8 MB of ends, and no copy of them.
-  const blocks: Float64Array[] = [];
-  let rowCount = 0;
+  // 4 bytes per row, no copy as it grows (offset-list.ts): a 1M-row output needs 4 MB of ends.
+  const ends = createOffsetList();
   let bytesSeen = 0;
-  const endOf = (rowNumber: number): number => blocks[Math.floor((rowNumber - 1) / INDEX_BLOCK_ROWS)]![(rowNumber - 1) % INDEX_BLOCK_ROWS]!;
   return {
     addBytes(chunk) {
-      for (let at = chunk.indexOf(LF_BYTE); at !== -1; at = chunk.indexOf(LF_BYTE, at + 1)) {
-        if (rowCount % INDEX_BLOCK_ROWS === 0) blocks.push(new Float64Array(INDEX_BLOCK_ROWS));
-        blocks[blocks.length - 1]![rowCount % INDEX_BLOCK_ROWS] = bytesSeen + at + 1;
-        rowCount += 1;
-      }
+      for (let at = chunk.indexOf(LF_BYTE); at !== -1; at = chunk.indexOf(LF_BYTE, at + 1)) ends.push(bytesSeen + at + 1);
       bytesSeen += chunk.length;
     },
     get rowCount() {
-      return rowCount;
+      return ends.length;
     },
     rangeOf(rowNumber) {
-      if (!Number.isInteger(rowNumber) || rowNumber < 1 || rowNumber > rowCount) {
-        throw new RangeError(`COPY output row ${rowNumber} does not exist (${rowCount} complete rows)`);
+      if (!Number.isInteger(rowNumber) || rowNumber < 1 || rowNumber > ends.length) {
+        throw new RangeError(`COPY output row ${rowNumber} does not exist (${ends.length} complete rows)`);
       }
-      return [rowNumber === 1 ? 0 : endOf(rowNumber - 1), endOf(rowNumber)];
+      return [rowNumber === 1 ? 0 : ends.get(rowNumber - 2), ends.get(rowNumber - 1)];
     },
   };
 }

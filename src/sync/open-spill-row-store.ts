@@ -1,10 +1,11 @@
 // The differ's row store on disk: per Kibo row, its field hashes then its key (UTF-8), appended in
-// 1 MiB writes; only an offset per row (8 bytes) stays in memory. A 1M-row, 19-field export makes a
-// ~190 MB file that lives in the page cache, not in the process, and is deleted when the run's diff
-// is done. Reads are positional and synchronous because the differ classifies rows synchronously;
+// 1 MiB writes; only an offset per row (4 bytes, offset-list.ts) stays in memory. A 1M-row, 19-field
+// export makes a ~190 MB file that lives in the page cache, not in the process, and is deleted when the
+// run's diff is done. Reads are positional and synchronous because the differ classifies rows synchronously;
 // they happen only for changed rows, rows the ERP leaves fields out of, and removed keys.
 import { closeSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
 import type { KiboRowStore } from '../diff/kibo-row-store.ts';
+import { createOffsetList } from '../support/offset-list.ts';
 
 const WRITE_BUFFER_BYTES = 1 << 20;
 
@@ -18,8 +19,7 @@ export function openSpillRowStore(filePath: string): SpillRowStore {
   let buffer = Buffer.allocUnsafe(WRITE_BUFFER_BYTES);
   let buffered = 0;
   let flushedBytes = 0;
-  let offsets = new Float64Array(1024);
-  let rows = 0;
+  const offsets = createOffsetList();
   let hashBytes = -1;
   let scratch = new Uint8Array(256);
   let closed = false;
@@ -37,13 +37,7 @@ export function openSpillRowStore(filePath: string): SpillRowStore {
       flush();
       if (room > buffer.length) buffer = Buffer.allocUnsafe(room * 2);
     }
-    if (rows === offsets.length) {
-      const grown = new Float64Array(offsets.length * 2);
-      grown.set(offsets);
-      offsets = grown;
-    }
-    offsets[rows] = flushedBytes + buffered;
-    rows += 1;
+    offsets.push(flushedBytes + buffered);
   }
 
   function append(hashes: Uint32Array, hashStart: number, hashEnd: number, keyBytes: Uint8Array, keyStart: number, keyEnd: number): void {
@@ -59,12 +53,13 @@ export function openSpillRowStore(filePath: string): SpillRowStore {
 
   /** Reads `length` bytes of row `row`'s record (from its start) into scratch. */
   function readRecord(row: number, length?: number): number {
+    const rows = offsets.length;
     if (!Number.isInteger(row) || row < 0 || row >= rows) {
       throw new RangeError(`row store ${filePath}: row ${row} does not exist (${rows} rows stored)`);
     }
     if (buffered > 0) flush();
-    const start = offsets[row] as number;
-    const end = row + 1 < rows ? (offsets[row + 1] as number) : flushedBytes;
+    const start = offsets.get(row);
+    const end = row + 1 < rows ? offsets.get(row + 1) : flushedBytes;
     const wanted = length ?? end - start;
     if (wanted > scratch.length) scratch = new Uint8Array(wanted * 2);
     let read = 0;
