@@ -91,6 +91,28 @@ export interface BenchResult {
   readonly countsExact: boolean;
   readonly targets: Readonly<Record<string, boolean | null>>;
   readonly notes: readonly string[];
+  /** When and from which commit (`+dirty`: with uncommitted changes to the engine or the bench). */
+  readonly measuredAt: string;
+  readonly commit: string;
+  /** The 100k run a 1M run's peak RSS was compared with (bench-100000.json), if any. */
+  readonly rssReference?: RssReference;
+}
+
+/** Issue 5: a 1M run's peak RSS may be at most 1.5x the 100k run's; both must come from one machine. */
+export interface RssReference {
+  readonly file: string;
+  readonly peakRssMedianMb: number;
+  readonly cpuModel: string;
+  readonly measuredAt?: string;
+  readonly commit?: string;
+}
+
+export const MAX_RSS_GROWTH_OVER_100K = 1.5;
+
+/** The 1M run's peak over the 100k run's; undefined when there is no reference from the same CPU model. */
+export function computeRssGrowth(peakRssMb: number, cpuModel: string, reference: RssReference | undefined): number | undefined {
+  if (reference === undefined || reference.cpuModel !== cpuModel) return undefined;
+  return Number((peakRssMb / reference.peakRssMedianMb).toFixed(3));
 }
 
 export function describeMachine(postgresVersion: string, loadBefore: readonly number[]): Record<string, unknown> {
@@ -109,13 +131,14 @@ export function formatBenchTable(result: BenchResult): string {
   const { changed, noChange, floor } = result;
   const lines: string[] = [];
   const row = (label: string, a: string, b: string): void => void lines.push(`${label.padEnd(34)}${a.padStart(16)}${b.padStart(16)}`);
-  lines.push(`kibo-erp-sync bench: ${result.rows} Kibo rows, seed ${result.seed}, medians of ${changed.runs} runs`);
+  lines.push(`kibo-erp-sync bench: ${result.rows} Kibo rows, seed ${result.seed}, medians of ${changed.runs} runs, commit ${result.commit}, ${result.measuredAt}`);
   lines.push(`machine: ${String(result.machine.cpuModel)}, ${String(result.machine.cores)} cores, load before ${JSON.stringify(result.machine.loadAverageBefore)} after ${JSON.stringify(result.machine.loadAverageAfter)}`);
   row('', '1% changed', 'no change');
   for (const stage of ENGINE_STAGES) row(`  ${stage} (s)`, seconds(changed.stageMedianMs[stage]), seconds(noChange.stageMedianMs[stage]));
   row('total, runSyncCycle wall (s)', seconds(changed.totalMedianMs), seconds(noChange.totalMedianMs));
   row('rows/s (ERP rows / total)', String(changed.rowsPerSecond), String(noChange.rowsPerSecond));
   row('peak RSS (MB)', String(changed.peakRssMedianMb), String(noChange.peakRssMedianMb));
+  if (result.ratios.peakRssOver100kRun !== undefined) row('peak RSS / 100k run\'s', String(result.ratios.peakRssOver100kRun), '');
   row('  of which before the cycle (MB)', String(changed.baselineRssMedianMb), String(noChange.baselineRssMedianMb));
   row('CPU user+sys (s)', seconds(changed.cpuMedianMs), seconds(noChange.cpuMedianMs));
   row('plan / status', `${changed.planAction ?? '-'}/${changed.status}`, `${noChange.planAction ?? '-'}/${noChange.status}`);

@@ -2,7 +2,7 @@
 // (or reuses) the data, serves Kibo's export from the in-process emulator (exportOverrides), runs the
 // real engine (runSyncCycle, dryRun false: the delta really is zipped, uploaded and imported) once per
 // run in a child process, measures the machine's floor in between, and writes bench/results/.
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createReadStream } from 'node:fs';
 import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
@@ -17,7 +17,9 @@ import { ZipArchive } from 'archiver';
 import pg from 'pg';
 import { parse as parseYaml } from 'yaml';
 import { startEmulator, type RunningEmulator } from '../src/kibo/emulator/kibo-emulator.ts';
-import { describeMachine, formatBenchTable, summarizeFloor, summarizeRuns, type BenchResult, type MeasuredRun } from './bench-report.ts';
+import {
+  computeRssGrowth, describeMachine, formatBenchTable, MAX_RSS_GROWTH_OVER_100K, summarizeFloor, summarizeRuns, type BenchResult, type MeasuredRun, type RssReference,
+} from './bench-report.ts';
 import { prepareBenchData, type BenchDataManifest } from './generate-bench-data.ts';
 import { ensureFloorToolsInstalled, measureFloor, type FloorTiming } from './measure-floor.ts';
 import type { BenchChildInput, BenchChildOutput } from './run-bench-child.ts';
@@ -43,7 +45,6 @@ export interface BenchOptions {
   readonly log: (message: string) => void;
   /** Writes a V8 CPU profile of each engine run into this directory (node --cpu-prof). */
   readonly cpuProfileDir?: string;
-  /** Hash Kibo's export on a worker thread (off by default in the engine: src/sync/read-kibo-side.ts). */
   /** Measure the inline path (Kibo's export on the main thread), not the default for the export's size. */
   readonly inline?: boolean;
 }
@@ -87,7 +88,8 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
     await Promise.allSettled([emulators.changed.close(), emulators.noChange.close()]);
   }
   await rm(runsDir(options), { recursive: true, force: true });
-  const result = buildResult(options, data, measured, floors, snapshotZipBytes, await readPostgresVersion(data.erpDatabaseUrl), loadBefore);
+  const reference = options.rows >= 1_000_000 && options.resultsDir !== undefined ? await readRssReference(options.resultsDir) : undefined;
+  const result = buildResult(options, data, measured, floors, snapshotZipBytes, await readPostgresVersion(data.erpDatabaseUrl), loadBefore, reference);
   if (options.resultsDir !== undefined) {
     await mkdir(options.resultsDir, { recursive: true });
     const suffix = options.inline === true ? '-inline' : '';
@@ -209,8 +211,12 @@ async function readPostgresVersion(url: string): Promise<string> {
   }
 }
 
-function buildResult(options: BenchOptions, data: BenchDataManifest, measured: Record<Scenario, MeasuredRun[]>, floors: FloorTiming[], snapshotZipBytes: number, postgres: string, loadBefore: number[]): BenchResult {
+function buildResult(
+  options: BenchOptions, data: BenchDataManifest, measured: Record<Scenario, MeasuredRun[]>, floors: FloorTiming[], snapshotZipBytes: number, postgres: string,
+  loadBefore: number[], reference: RssReference | undefined,
+): BenchResult {
   const { counts } = data;
+  const machine = describeMachine(postgres, loadBefore);
   const changed = summarizeRuns(measured.changed, counts.erpRows);
   const noChange = summarizeRuns(measured.noChange, counts.erpRows);
   const floor = summarizeFloor(floors);
@@ -221,11 +227,13 @@ function buildResult(options: BenchOptions, data: BenchDataManifest, measured: R
     deltaOverSnapshot: ratio(changed.deltaZipBytes, snapshotZipBytes),
     noChangeOverChanged: ratio(noChange.totalMedianMs, changed.totalMedianMs),
   };
+  const rssGrowth = computeRssGrowth(changed.peakRssMedianMb, String(machine.cpuModel), reference);
   const countsExact = measured.changed.every((run) => matchesCounts(run.counts, counts.changed, counts.added, counts.removed)) &&
     measured.noChange.every((run) => matchesCounts(run.counts, 0, 0, 0));
   const targets = {
     totalWithin3xFloor: ratios.totalOverFloor <= 3,
     peakRssWithin256Mb: options.rows >= 1_000_000 ? changed.peakRssMedianMb <= 256 : null,
+    peakRssWithin1_5xThe100kRun: rssGrowth === undefined ? null : rssGrowth <= MAX_RSS_GROWTH_OVER_100K,
     deltaZipWithin3PercentOfSnapshot: ratios.deltaOverSnapshot <= 0.03,
     noChangeUploadsNothing: noChange.bytesUploaded === 0,
     noChangeNoSlower: ratios.noChangeOverChanged <= 1,
@@ -234,12 +242,48 @@ function buildResult(options: BenchOptions, data: BenchDataManifest, measured: R
     'total = wall time of runSyncCycle in the child process: every stage, including the emulated Kibo jobs (job steps of 10 ms, polled every 20 ms) and the import of the delta by the in-process emulator (stage "import", which also zips and uploads).',
     'each run uses a fresh state database, so the removed rows are not owned by the sync and the plan stays a delta.',
     'snapshot zip bytes: every ERP row as the engine writes it (an extra --resync --dry-run run), zipped with deflate level 6 as the engine zips uploads.',
-    'peak RSS target "at most 1.5x the 100k figure" is checked by comparing bench-100000.json and bench-1000000.json.',
+    reference === undefined
+      ? 'peak RSS target "at most 1.5x the 100k figure": no bench-100000.json in the results directory to compare with (run --rows 100000 first).'
+      : `peak RSS target "at most 1.5x the 100k figure": compared with ${reference.file} (${reference.cpuModel}, ${reference.measuredAt ?? 'date not recorded'}, commit ${reference.commit ?? 'not recorded'}); n/a when its CPU model differs.`,
     options.inline === true
       ? 'kibo side: inline (--inline), Kibo\'s export read on the main thread after the ERP-independent export stage, then the ERP.'
       : 'kibo side: the engine\'s default, a worker thread for exports of 32 MiB and more (the 1M run; the 100k run is inline), the ERP read at the same time on the main thread.',
   ];
-  return { rows: options.rows, seed: options.seed, generated: counts, machine: describeMachine(postgres, loadBefore), floor, changed, noChange, snapshotZipBytes, ratios, countsExact, targets, notes };
+  return {
+    rows: options.rows, seed: options.seed, generated: counts, machine, floor, changed, noChange, snapshotZipBytes,
+    ratios: { ...ratios, ...(rssGrowth === undefined ? {} : { peakRssOver100kRun: rssGrowth }) }, countsExact, targets, notes,
+    measuredAt: new Date().toISOString(), commit: describeCommit(), ...(reference === undefined ? {} : { rssReference: reference }),
+  };
+}
+
+/** The 100k run's peak RSS from an earlier `--rows 100000` in the same results directory. */
+async function readRssReference(resultsDir: string): Promise<RssReference | undefined> {
+  const file = path.join(resultsDir, 'bench-100000.json');
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+  const earlier = JSON.parse(text) as Partial<BenchResult>;
+  const peak = earlier.changed?.peakRssMedianMb;
+  if (typeof peak !== 'number') throw new Error(`${file} has no changed.peakRssMedianMb; rerun npm run bench -- --rows 100000`);
+  return {
+    file: path.relative(BENCH_DIR, file), peakRssMedianMb: peak, cpuModel: String(earlier.machine?.cpuModel ?? 'unknown'),
+    ...(earlier.measuredAt === undefined ? {} : { measuredAt: earlier.measuredAt }), ...(earlier.commit === undefined ? {} : { commit: earlier.commit }),
+  };
+}
+
+/** HEAD's short hash, `+dirty` when the engine or the bench has uncommitted changes; `unknown` outside git. */
+function describeCommit(): string {
+  try {
+    const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: BENCH_DIR, encoding: 'utf8' }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--', '../src', '.', ':!results'], { cwd: BENCH_DIR, encoding: 'utf8' }).trim() !== '';
+    return dirty ? `${head}+dirty` : head;
+  } catch {
+    return 'unknown'; // not a git checkout (an unpacked release): the figures stand without it
+  }
 }
 
 function matchesCounts(runCounts: Readonly<Record<string, number>>, changed: number, added: number, removed: number): boolean {

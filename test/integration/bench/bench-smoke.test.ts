@@ -6,12 +6,22 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { formatBenchTable, type BenchResult } from '../../../bench/bench-report.ts';
+import { computeRssGrowth, formatBenchTable, MAX_RSS_GROWTH_OVER_100K, type BenchResult } from '../../../bench/bench-report.ts';
 import { computeBenchCounts } from '../../../bench/bench-data-model.ts';
 import { runBench } from '../../../bench/run-bench.ts';
 
 const ROWS = 10_000;
 const SEED = 7;
+
+describe('computeRssGrowth', () => {
+  const reference = { file: 'results/bench-100000.json', peakRssMedianMb: 160, cpuModel: 'CPU A' };
+  it('compares with the 100k run of the same CPU model only', () => {
+    expect(computeRssGrowth(240, 'CPU A', reference)).toBe(1.5);
+    expect(computeRssGrowth(241, 'CPU A', reference)).toBeGreaterThan(MAX_RSS_GROWTH_OVER_100K);
+    expect(computeRssGrowth(240, 'CPU B', reference)).toBeUndefined();
+    expect(computeRssGrowth(240, 'CPU A', undefined)).toBeUndefined();
+  });
+});
 
 describe('npm run bench at 10k rows', () => {
   let dir: string;
@@ -74,7 +84,11 @@ describe('npm run bench at 10k rows', () => {
     expect(result.ratios.deltaOverSnapshot).toBeLessThan(0.03);
     expect(result.machine).toMatchObject({ cores: expect.any(Number), cpuModel: expect.any(String), node: process.version });
     expect(String(result.machine.postgres)).toMatch(/^PostgreSQL \d+/);
-    expect(Object.keys(result.targets)).toEqual(['totalWithin3xFloor', 'peakRssWithin256Mb', 'deltaZipWithin3PercentOfSnapshot', 'noChangeUploadsNothing', 'noChangeNoSlower']);
+    expect(Object.keys(result.targets)).toEqual(['totalWithin3xFloor', 'peakRssWithin256Mb', 'peakRssWithin1_5xThe100kRun', 'deltaZipWithin3PercentOfSnapshot', 'noChangeUploadsNothing', 'noChangeNoSlower']);
+    // Below 1M rows there is nothing to compare with the 100k run.
+    expect(result.targets.peakRssWithin1_5xThe100kRun).toBeNull();
+    expect(result.commit).toMatch(/^([0-9a-f]{7,}(\+dirty)?|unknown)$/);
+    expect(Date.parse(result.measuredAt)).toBeGreaterThan(Date.parse('2026-01-01'));
   });
 
   it('writes the results JSON and prints the table', async () => {
