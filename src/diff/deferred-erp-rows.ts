@@ -40,8 +40,6 @@ export interface DeferredErpRows {
   /** Where Kibo's row for table row `row` went in the store (a no-op until started). */
   setStoreRow(row: number, storeRow: number): void;
   ticketOf(row: number): number;
-  /** Deferred records held (for tests and memory accounting). */
-  readonly recordCount: number;
 }
 
 export function createDeferredErpRows(fieldCount: number): DeferredErpRows {
@@ -114,9 +112,6 @@ export function createDeferredErpRows(fieldCount: number): DeferredErpRows {
     ticketOf(row) {
       const { block, at } = locateRecord(row);
       return block[at + TICKET_AT] as number;
-    },
-    get recordCount() {
-      return recordCount;
     },
   };
 }
