@@ -65,6 +65,7 @@ function createDaemonDeps(runtime: CommandRuntime, observer: SyncObserver, signa
   return {
     db: runtime.db, erpPool: runtime.erpPool, kibo: runtime.kibo, clock, logger, observer, signal,
     dataDir: settings.dataDir,
+    runFilesRetentionDays: settings.runFilesRetentionDays,
     timings: settings.kibo.emulatorUrl ? EMULATOR_SYNC_TIMINGS : DEFAULT_SYNC_TIMINGS,
     lockDatabaseUrl: settings.stateDatabaseUrl,
     redact: runtime.redact,

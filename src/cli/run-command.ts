@@ -36,7 +36,7 @@ export function registerRunCommand(program: Command, context: CliContext): void 
       const summaries = await runSyncCycle(
         {
           db: runtime.db, erpPool: runtime.erpPool, kibo: runtime.kibo, clock: runtime.clock, logger: runtime.logger,
-          dataDir: runtime.settings.dataDir, timings: runtime.settings.kibo.emulatorUrl ? EMULATOR_SYNC_TIMINGS : DEFAULT_SYNC_TIMINGS, signal: context.shutdownSignal,
+          dataDir: runtime.settings.dataDir, runFilesRetentionDays: runtime.settings.runFilesRetentionDays, timings: runtime.settings.kibo.emulatorUrl ? EMULATOR_SYNC_TIMINGS : DEFAULT_SYNC_TIMINGS, signal: context.shutdownSignal,
           lockDatabaseUrl: runtime.settings.stateDatabaseUrl, redact: runtime.redact, mappings: allMappings,
         },
         mappings,

@@ -5,6 +5,9 @@ import { ConfigurationError } from '../support/errors.ts';
 
 export const DEFAULT_HTTP_PORT = 9464;
 const DEFAULT_AUTH_HOST = 'home.mozu.com';
+/** A month of runs' evidence: enough to look into last month's incident, bounded on disk. */
+export const DEFAULT_RUN_FILES_RETENTION_DAYS = 30;
+const MAX_RUN_FILES_RETENTION_DAYS = 36_500;
 
 /** Credentials the bundled emulator accepts out of the box (also in the README). */
 export const EMULATOR_DEFAULT_CREDENTIALS = {
@@ -34,6 +37,8 @@ export interface Settings {
   readonly kibo: KiboSettings;
   readonly mappingsDir: string;
   readonly dataDir: string;
+  /** Days a finished run's files are kept in DATA_DIR; 0 keeps them forever. */
+  readonly runFilesRetentionDays: number;
   readonly logLevel: string;
   readonly httpPort: number;
   readonly alertWebhookUrl?: string;
@@ -55,6 +60,7 @@ export const ENV_DESCRIPTIONS = {
   KIBO_EMULATOR_URL: 'send all Kibo traffic to this emulator (e.g. http://127.0.0.1:8199)',
   MAPPINGS_DIR: 'directory of mapping files (default ./mappings)',
   DATA_DIR: "directory for each run's CSVs, zips, plans and Kibo logs (default ./data)",
+  RUN_FILES_RETENTION_DAYS: `days a finished run's files are kept in DATA_DIR, 0 = forever (default ${DEFAULT_RUN_FILES_RETENTION_DAYS}); the run's record stays`,
   LOG_LEVEL: 'pino log level (default info)',
   PORT: `HTTP port for /healthz, /readyz, /metrics (default ${DEFAULT_HTTP_PORT})`,
   ALERT_WEBHOOK_URL: 'optional URL that receives a JSON POST when a sync fails, is blocked or recovers',
@@ -72,6 +78,7 @@ export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', '
 export type LogLevel = (typeof LOG_LEVELS)[number];
 const logLevel = z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` });
 const httpPort = wholeNumberText.transform(Number).pipe(z.number().int().min(0).max(65535));
+const retentionDays = wholeNumberText.transform(Number).pipe(z.number().int().min(0).max(MAX_RUN_FILES_RETENTION_DAYS));
 
 /**
  * The format of each setting whose value is a number, a choice or a URL, checked on its own: flags are
@@ -88,6 +95,7 @@ const SETTING_FORMATS: Partial<Record<keyof typeof ENV_DESCRIPTIONS, z.ZodType>>
   LOG_LEVEL: logLevel,
   PORT: httpPort,
   ALERT_WEBHOOK_URL: httpUrl,
+  RUN_FILES_RETENTION_DAYS: retentionDays,
 };
 
 function readRaw(env: NodeJS.ProcessEnv, overrides: SettingsOverrides): Record<string, string | undefined> {
@@ -122,6 +130,7 @@ export function loadSettings(overrides: SettingsOverrides = {}, env: NodeJS.Proc
     KIBO_EMULATOR_URL: httpUrl.optional(),
     MAPPINGS_DIR: z.string().default('./mappings'),
     DATA_DIR: z.string().default('./data'),
+    RUN_FILES_RETENTION_DAYS: retentionDays.default(DEFAULT_RUN_FILES_RETENTION_DAYS),
     LOG_LEVEL: logLevel.default('info'),
     PORT: httpPort.default(DEFAULT_HTTP_PORT),
     ALERT_WEBHOOK_URL: httpUrl.optional(),
@@ -147,6 +156,7 @@ export function loadSettings(overrides: SettingsOverrides = {}, env: NodeJS.Proc
     },
     mappingsDir: value.MAPPINGS_DIR,
     dataDir: value.DATA_DIR,
+    runFilesRetentionDays: value.RUN_FILES_RETENTION_DAYS,
     logLevel: value.LOG_LEVEL,
     httpPort: value.PORT,
     ...(value.ALERT_WEBHOOK_URL ? { alertWebhookUrl: value.ALERT_WEBHOOK_URL } : {}),
@@ -182,6 +192,7 @@ export function describeSettings(settings: Settings): Record<string, unknown> {
     kibo: { ...settings.kibo, sharedSecret: '[redacted]' },
     mappingsDir: settings.mappingsDir,
     dataDir: settings.dataDir,
+    runFilesRetentionDays: settings.runFilesRetentionDays,
     logLevel: settings.logLevel,
     httpPort: settings.httpPort,
     alertWebhookUrl: settings.alertWebhookUrl,

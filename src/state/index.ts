@@ -48,6 +48,7 @@ export {
   formatValueExcerpt,
 } from './rejected-row-repository.ts';
 export { savePlan, findPlan, approvePlan, consumeApproval } from './plan-repository.ts';
+export { listExpiredRunFiles, recordRunFilesRemoved, type ExpiredRunFiles, type ExpiredRunFilesQuery } from './run-files-repository.ts';
 export { loadSyncStatus } from './sync-status.ts';
 export { formatSyncStatus, formatTimestamp, formatDuration } from './format-sync-status.ts';
 export * from './state-types.ts';

@@ -55,13 +55,13 @@ export async function startRun(db: Knex, input: StartRunInput): Promise<RunRecor
   return parseRunRow(row as Record<string, unknown>);
 }
 
-/** Records how a run ended. Counts, durations and plan id are replaced only when given. */
 /** Where the run keeps its files (known only once the run has its id); resume reads them from there. */
 export async function recordRunDataDir(db: Knex, runId: number, dataDir: string): Promise<void> {
   const updated = await db(STATE_TABLES.runs).where({ id: runId }).update({ data_dir: dataDir });
   if (updated !== 1) throw new Error(`Cannot record the data directory of run ${runId}: no such run in ${STATE_TABLES.runs}.`);
 }
 
+/** Records how a run ended. Counts, durations and plan id are replaced only when given. */
 export async function finishRun(db: Knex, runId: number, update: FinishRunUpdate): Promise<void> {
   const changes: Record<string, unknown> = {
     status: update.status,
@@ -155,5 +155,6 @@ export function parseRunRow(row: Record<string, unknown>): RunRecord {
     stageDurationsMs: (row.stage_durations_ms ?? {}) as Record<string, number>,
     planId: optionalString(row.plan_id),
     dataDir: optionalString(row.data_dir),
+    filesRemovedAt: optionalDate(row.files_removed_at),
   };
 }

@@ -5,6 +5,7 @@ import type { Knex } from 'knex';
 import * as createStateCore from '../../migrations/20260101000100_create_state_core.ts';
 import * as createPlansAndApprovals from '../../migrations/20260101000200_create_plans_and_approvals.ts';
 import * as trackSentDeletes from '../../migrations/20260101000300_track_sent_deletes.ts';
+import * as recordRemovedRunFiles from '../../migrations/20260101000400_record_removed_run_files.ts';
 import { describeError } from '../support/errors.ts';
 import { STATE_SCHEMA } from './state-schema.ts';
 
@@ -17,6 +18,7 @@ const STATE_MIGRATIONS: readonly StateMigration[] = [
   { name: '20260101000100_create_state_core', migration: createStateCore },
   { name: '20260101000200_create_plans_and_approvals', migration: createPlansAndApprovals },
   { name: '20260101000300_track_sent_deletes', migration: trackSentDeletes },
+  { name: '20260101000400_record_removed_run_files', migration: recordRemovedRunFiles },
 ];
 
 const MIGRATIONS_TABLE = 'knex_migrations';

@@ -72,6 +72,8 @@ export interface RunRecord {
   readonly stageDurationsMs: Readonly<Record<string, number>>;
   readonly planId?: string | undefined;
   readonly dataDir?: string | undefined;
+  /** When the run's files were removed (RUN_FILES_RETENTION_DAYS); the record itself stays. */
+  readonly filesRemovedAt?: Date | undefined;
 }
 
 export interface RunResourceRecord extends RunCounts {

@@ -19,8 +19,13 @@ export interface RunDirectory {
   writeBytes(name: string, bytes: Buffer | string): Promise<string>;
 }
 
+/** DATA_DIR/runs/<sync>: the sync's run directories, and nothing else. */
+export function resolveSyncRunsRoot(dataDir: string, sync: string): string {
+  return path.resolve(dataDir, 'runs', sync);
+}
+
 export async function createRunDirectory(dataDir: string, sync: string, runId: number): Promise<RunDirectory> {
-  const directory = path.resolve(dataDir, 'runs', sync, String(runId).padStart(8, '0'));
+  const directory = path.join(resolveSyncRunsRoot(dataDir, sync), String(runId).padStart(8, '0'));
   await mkdir(directory, { recursive: true });
   const file = (name: string): string => path.join(directory, name);
   return {
@@ -49,7 +54,7 @@ const SWEPT_RUN_DIRECTORIES = 20;
  * is an orphan of a process that was killed mid-diff. Other syncs' directories are never touched.
  */
 export async function removeOrphanedSpillFiles(dataDir: string, sync: string, currentRunId: number): Promise<{ paths: string[]; bytes: number }> {
-  const syncDirectory = path.resolve(dataDir, 'runs', sync);
+  const syncDirectory = resolveSyncRunsRoot(dataDir, sync);
   const earlier = (await readdir(syncDirectory))
     .filter((name) => /^\d+$/.test(name) && Number(name) < currentRunId)
     .sort((a, b) => Number(a) - Number(b))
@@ -66,4 +71,33 @@ export async function removeOrphanedSpillFiles(dataDir: string, sync: string, cu
     }
   }
   return removed;
+}
+
+/**
+ * Deletes one run's directory and returns the bytes its files held. Refuses any path that is not a run
+ * directory right under `runsRoot` (a number-named directory): a recorded path must never lead the engine
+ * to delete anything else.
+ */
+export async function removeRunDirectory(runsRoot: string, directory: string): Promise<number> {
+  const resolved = path.resolve(directory);
+  if (path.dirname(resolved) !== path.resolve(runsRoot) || !/^\d+$/.test(path.basename(resolved))) {
+    throw new Error(`refusing to remove ${directory}: not a run directory under ${runsRoot}`);
+  }
+  const bytes = await sumFileBytes(resolved);
+  await rm(resolved, { recursive: true, force: true });
+  return bytes;
+}
+
+async function sumFileBytes(directory: string): Promise<number> {
+  const entries = await readdir(directory, { withFileTypes: true }).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return []; // already gone: nothing to count, nothing to remove
+    throw error;
+  });
+  let bytes = 0;
+  for (const entry of entries) {
+    const entryPath = path.join(directory, entry.name);
+    if (entry.isDirectory()) bytes += await sumFileBytes(entryPath);
+    else if (entry.isFile()) bytes += (await stat(entryPath)).size;
+  }
+  return bytes;
 }

@@ -9,6 +9,7 @@ import { redactSecrets, type RedactText } from '../support/redact-secrets.ts';
 import { closeRun, confirmSentDeletes, countRun, recordImportOutcome, type RunEnding } from './finish-sync-run.ts';
 import { importPreparedRuns, type ImportOutcome } from './import-prepared-runs.ts';
 import { prepareSyncRun, type PreparedRun, type RunContext } from './prepare-sync-run.ts';
+import { removeExpiredRunFiles } from './remove-expired-run-files.ts';
 import { createRunDirectory, removeOrphanedSpillFiles, type RunDirectory } from './run-directory.ts';
 import { settleOpenImportsOfSync, type OpenImportsVerdict } from './settle-open-imports.ts';
 import { createStageTimer } from './stage-timer.ts';
@@ -109,6 +110,7 @@ async function beginRun(deps: SyncCycleDeps, input: BeginInput, options: RunOpti
     throw error;
   }
   await removeOrphanedSpills(deps, mapping.sync, run.id);
+  await removeExpiredRunFiles(deps, mapping.sync);
   const context: RunContext = {
     deps, mapping, run, dir, options,
     stages: createStageTimer({ clock: deps.clock, sync: mapping.sync, runId: run.id, logger: deps.logger, ...(deps.observer ? { observer: deps.observer } : {}) }),

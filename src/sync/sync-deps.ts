@@ -39,6 +39,11 @@ export interface SyncDeps {
   readonly logger: Logger;
   /** Each run's CSVs, zips, plan and Kibo log are kept below this directory for audit. */
   readonly dataDir: string;
+  /**
+   * A finished run's files are removed this many days after it ended (remove-expired-run-files.ts);
+   * undefined or 0 keeps them forever.
+   */
+  readonly runFilesRetentionDays?: number;
   readonly timings: SyncTimings;
   /** Aborts at the next safe point (shutdown). */
   readonly signal?: AbortSignal;

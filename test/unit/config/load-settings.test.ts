@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeSettings, EMULATOR_DEFAULT_CREDENTIALS, loadSettings } from '../../../src/config/load-settings.ts';
+import { DEFAULT_RUN_FILES_RETENTION_DAYS, describeSettings, EMULATOR_DEFAULT_CREDENTIALS, loadSettings } from '../../../src/config/load-settings.ts';
 import { ConfigurationError } from '../../../src/support/errors.ts';
 
 const REAL_TENANT_ENV = {
@@ -35,6 +35,16 @@ describe('loadSettings', () => {
     expect(settings.mappingsDir).toBe('./mappings');
     expect(Object.isFrozen(settings)).toBe(true);
     expect(Object.isFrozen(settings.kibo)).toBe(true);
+  });
+
+  it('keeps run files 30 days by default, takes 0 for forever, and refuses anything but a whole number of days', () => {
+    expect(loadSettings({}, REAL_TENANT_ENV).runFilesRetentionDays).toBe(DEFAULT_RUN_FILES_RETENTION_DAYS);
+    expect(DEFAULT_RUN_FILES_RETENTION_DAYS).toBe(30);
+    expect(loadSettings({}, { ...REAL_TENANT_ENV, RUN_FILES_RETENTION_DAYS: '0' }).runFilesRetentionDays).toBe(0);
+    expect(loadSettings({ RUN_FILES_RETENTION_DAYS: '7' }, REAL_TENANT_ENV).runFilesRetentionDays).toBe(7);
+    for (const days of ['-1', '1.5', 'forever', '99999']) {
+      expect(() => loadSettings({}, { ...REAL_TENANT_ENV, RUN_FILES_RETENTION_DAYS: days }), days).toThrow(ConfigurationError);
+    }
   });
 
   it('lets CLI flags override the environment', () => {
