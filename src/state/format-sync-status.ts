@@ -77,6 +77,7 @@ function formatNote(run: RunRecord): string {
   if (run.resync) notes.push('resync');
   if (run.dryRun) notes.push('dry run');
   if (run.planId !== undefined) notes.push(`plan ${run.planId}`);
+  if (run.filesRemovedAt !== undefined) notes.push(`files removed ${formatTimestamp(run.filesRemovedAt)}`);
   if (run.error !== undefined) notes.push(run.error.split('\n')[0] ?? '');
   const note = notes.join('; ');
   const chars = Array.from(note);

@@ -5,7 +5,7 @@ import { mkdir, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findRun, finishRun, recordKiboJob, startRun, STATE_TABLES, updateKiboJob } from '../../../src/state/index.ts';
+import { findRun, finishRun, formatSyncStatus, loadSyncStatus, recordKiboJob, startRun, STATE_TABLES, updateKiboJob } from '../../../src/state/index.ts';
 import { MAX_RUN_DIRECTORIES_REMOVED_PER_RUN, removeExpiredRunFiles } from '../../../src/sync/remove-expired-run-files.ts';
 import { removeRunDirectory, resolveSyncRunsRoot } from '../../../src/sync/run-directory.ts';
 import { runSyncCycle } from '../../../src/sync/run-sync-cycle.ts';
@@ -69,6 +69,11 @@ describe('run files past their retention', () => {
       expect(run?.filesRemovedAt).toBeUndefined();
     }
     expect(await exists((await findRun(harness.state, current!.runId!))!.dataDir!)).toBe(true);
+    // `kibo-sync status` says why the old run's directory is gone.
+    const status = formatSyncStatus(await loadSyncStatus(harness.state, { sync: 'products', limit: 10 }));
+    const oldLine = status.split('\n').find((line) => line.trim().startsWith(`${oldRunId} `));
+    expect(oldLine).toMatch(/files removed \d{4}-\d\d-\d\d/);
+    expect(status.split('\n').find((line) => line.trim().startsWith(`${recentRunId} `))).not.toMatch(/files removed/);
   });
 
   it('are removed at most 100 runs at a time, oldest first, and kept forever with retention 0', async () => {
