@@ -2,6 +2,7 @@
 // thread, at most MAX_BATCHES_IN_FLIGHT ahead of it (each is acknowledged), so a main thread busy with
 // the ERP never piles up the whole export in its message queue.
 import { parentPort, workerData } from 'node:worker_threads';
+import type { ZipSource } from '../kibo/kibo-zip.ts';
 import { hashKiboExport } from './hash-kibo-export.ts';
 import { BATCH_ACK, type KiboExportWorkerInput, type KiboExportWorkerMessage } from './kibo-export-worker-protocol.ts';
 
@@ -19,8 +20,12 @@ port.on('message', (message: unknown) => {
 });
 
 const input = workerData as KiboExportWorkerInput;
+// A Buffer crosses threads as a plain Uint8Array (structured clone): make it a Buffer again, or the zip
+// reader would take it for a file path.
+const received: unknown = input.zip;
+const zip: ZipSource = received instanceof Uint8Array && !Buffer.isBuffer(received) ? Buffer.from(received.buffer, received.byteOffset, received.byteLength) : input.zip;
 try {
-  const totals = await hashKiboExport(input.zip, input.mapping, {
+  const totals = await hashKiboExport(zip, input.mapping, {
     onBatch: async (batch) => {
       inFlight += 1;
       const transfer = [batch.keyHashes.buffer, batch.keyBytes.buffer, batch.keyEnds.buffer, batch.hashes.buffer] as ArrayBuffer[];

@@ -4,7 +4,9 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadMappingFiles } from '../../../src/config/load-mapping-files.ts';
 import type { SyncMapping } from '../../../src/mapping/index.ts';
+import { createKeyedDiffer, type KeyedDiffer } from '../../../src/diff/compute-diff.ts';
 import { estimateKeys, hashKiboExport, MAX_ESTIMATED_KEYS } from '../../../src/sync/hash-kibo-export.ts';
+import { readKiboSide } from '../../../src/sync/read-kibo-side.ts';
 import { readKiboExportRows, type KiboExportRow } from '../../../src/sync/read-kibo-export.ts';
 import { createKeyEncoder } from '../../../src/sync/sync-keys.ts';
 import { buildZip } from '../../helpers/kibo-zip-fixtures.ts';
@@ -26,6 +28,16 @@ async function readAll(zip: Buffer): Promise<KiboExportRow[]> {
 
 const HEADER =
   'Master Catalog Name,PriceList Code,Product Code,Currency Code,Start Date,Is Variation,End Date,Msrp,Cost,Extra Column';
+
+/** A header and `rowCount` rows of varying length (as catalogs have: the estimate averages the first 8 MiB). */
+function buildLargeExportLines(rowCount: number): string[] {
+  const lines = [HEADER];
+  for (let index = 0; index < rowCount; index += 1) {
+    const note = 'n'.repeat(150 + (index % 200));
+    lines.push(`Main Master Catalog,RETAIL-US,P-${index},USD,1/1/2026 12:00:00 AM,No,,12.5000,3.1000,${note}`);
+  }
+  return lines;
+}
 
 describe('readKiboExportRows', () => {
   it('aligns cells with the mapping by Kibo header spelling and normalizes keys like the ERP side', async () => {
@@ -52,12 +64,7 @@ describe('readKiboExportRows', () => {
 
   it('estimates a large export\'s key count once, from the bytes read so far, a little above the true count', async () => {
     const rowCount = 40_000;
-    const lines = [HEADER];
-    for (let index = 0; index < rowCount; index += 1) {
-      // Rows of varying length, as catalogs have: the estimate is an average over the first 8 MiB.
-      const note = 'n'.repeat(150 + (index % 200));
-      lines.push(`Main Master Catalog,RETAIL-US,P-${index},USD,1/1/2026 12:00:00 AM,No,,12.5000,3.1000,${note}`);
-    }
+    const lines = buildLargeExportLines(rowCount);
     const zip = await buildZip({ 'PriceListEntries.csv': lines.join('\r\n') });
     const estimates: number[] = [];
     let batchedRows = 0;
@@ -77,6 +84,27 @@ describe('readKiboExportRows', () => {
     const smallEstimates: number[] = [];
     await hashKiboExport(small, mapping, { onBatch: () => undefined, onKeyEstimate: (keys) => smallEstimates.push(keys) });
     expect(smallEstimates).toEqual([]); // under 8 MiB: the table's doubling costs little there
+  });
+
+  it('sends the estimate from the worker thread to the differ, which reserves its keys once', async () => {
+    const rowCount = 40_000;
+    const zip = await buildZip({ 'PriceListEntries.csv': buildLargeExportLines(rowCount).join('\r\n') });
+    const differ = createKeyedDiffer(mapping.fields.map((field) => field.spec));
+    const reserved: number[] = [];
+    // The real differ, its reserveKeys calls recorded on the way through.
+    const recording: KeyedDiffer = Object.assign(Object.create(differ) as KeyedDiffer, {
+      reserveKeys: (keys: number) => {
+        reserved.push(keys);
+        differ.reserveKeys(keys);
+      },
+    });
+    const totals = await readKiboSide({ zip, mapping, differ: recording, onWorkerThread: true });
+    expect(totals).toEqual({ exported: rowCount, unkeyed: 0 });
+    expect(reserved).toHaveLength(1);
+    expect(reserved[0]).toBeGreaterThanOrEqual(rowCount);
+    expect(reserved[0]).toBeLessThanOrEqual(rowCount * 1.15);
+    expect(differ.kiboFinished).toBe(true);
+    expect(differ.counts.removed).toBe(rowCount); // every Kibo row is in the differ (no ERP side here)
   });
 
   it('never estimates beyond MAX_ESTIMATED_KEYS, whatever the header declares', () => {
