@@ -1,8 +1,8 @@
 // The typed, streaming diff between Kibo's export and the ERP's transformed rows.
 //
-// Memory: per key the differ keeps 35-37 bytes in flat typed arrays (key-table.ts: a 128-bit key hash
-// and 1.5-2 four-byte slots; here a 64-bit row hash, a bitmask of the fields Kibo has a value in, and flags), never a
-// string or an object per key. A row's hash is the XOR of its fields' 64-bit hashes (hash-cells.ts),
+// Memory: per key the differ keeps 31-33 bytes in flat typed arrays (key-table.ts: a 96-bit key hash and
+// 1.5-2 four-byte slots; here a 64-bit row hash, a bitmask of the fields Kibo has a value in, and flags),
+// never a string or an object per key. A row's hash is the XOR of its fields' 64-bit hashes (hash-cells.ts),
 // so a whole row compares in one step; only rows the ERP leaves fields out of (SKIP, blank), and rows
 // that changed, are compared field by field, from the per-field hashes the row store keeps on disk.
 // Two different normalized rows share a hash with probability 2^-64, far below any other failure.

@@ -52,6 +52,11 @@ export function writeHash64(text: string, out: Uint32Array, offset: number, seed
   writeMurmur(text, seed, out, offset, 2);
 }
 
+/** The first 96 bits of MurmurHash3_x86_128 (h1…h3) of `text` into `out[offset…offset + 2]`. */
+export function writeHash96(text: string, out: Uint32Array, offset: number, seed = 0): void {
+  writeMurmur(text, seed, out, offset, 3);
+}
+
 /** The whole 128-bit MurmurHash3_x86_128 (h1…h4) of `text` into `out[offset…offset + 3]`. */
 export function writeHash128(text: string, out: Uint32Array, offset: number, seed = 0): void {
   writeMurmur(text, seed, out, offset, 4);
@@ -73,7 +78,7 @@ function copyToScratch(text: string): Int32Array {
   return scratchWords;
 }
 
-function writeMurmur(text: string, seed: number, out: Uint32Array, offset: number, words: 2 | 4): void {
+function writeMurmur(text: string, seed: number, out: Uint32Array, offset: number, words: 2 | 3 | 4): void {
   const units = text.length;
   const blockUnits = units - (units % 8);
   let h1 = seed | 0;
@@ -116,10 +121,8 @@ function writeMurmur(text: string, seed: number, out: Uint32Array, offset: numbe
   h2 = (h2 + h1) | 0;
   out[offset] = h1 >>> 0;
   out[offset + 1] = h2 >>> 0;
-  if (words === 4) {
-    out[offset + 2] = (h3 + h1) >>> 0;
-    out[offset + 3] = (h4 + h1) >>> 0;
-  }
+  if (words >= 3) out[offset + 2] = (h3 + h1) >>> 0;
+  if (words === 4) out[offset + 3] = (h4 + h1) >>> 0;
 }
 
 /** The 64-bit hash as 16 lowercase hex digits (h1 then h2, each little-endian as the reference prints bytes). */

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { formatHash64, writeHash128, writeHash64 } from '../../../src/diff/hash-64.ts';
+import { formatHash64, writeHash128, writeHash64, writeHash96 } from '../../../src/diff/hash-64.ts';
 import { writeHash128 as writeReferenceHash128 } from './reference/reference-hash-64.ts';
 
 // Expected values: the first 8 bytes of MurmurHash3_x86_128 (seed 0) over each string's UTF-16LE bytes,
@@ -94,11 +94,15 @@ describe('writeHash64 on long texts', () => {
   });
 });
 
-describe('writeHash128 and seeded writeHash64', () => {
+describe('writeHash128, and seeded writeHash96 and writeHash64', () => {
   it.each(SEEDED_VECTORS)('matches an independent implementation for %j with seed %d', (text, seed, expected) => {
     const out = new Uint32Array(4);
     writeHash128(text, out, 0, seed);
     expect([...out]).toEqual(expected);
+    // The 96-bit form (the key table's) is the first three words, and writes nothing past them.
+    const three = new Uint32Array([0, 0, 0, 7]);
+    writeHash96(text, three, 0, seed);
+    expect([...three]).toEqual([...expected.slice(0, 3), 7]);
     const prefix = new Uint32Array(2);
     writeHash64(text, prefix, 0, seed);
     expect([...prefix]).toEqual(expected.slice(0, 2));
