@@ -101,7 +101,7 @@ function createRowClassifier(input: ErpSideInput, rejections: ErpRejections): Ro
   const { mapping, differ } = input;
   const missingRequired = createRequiredCheck(mapping);
   const fieldNames = mapping.fields.map((field) => field.name);
-  const deferring = input.deferral !== undefined;
+  const { deferral } = input;
   const write = (entry: DiffEntry, cells: TransformedErpRow['result']['cells']): true | Promise<true> => {
     if (selectRowAction(entry, input.resync) !== 'write') return true;
     const drained = appendWrittenRow(input.delta, formatCellTexts(cells, fieldNames, entry.clearedFields));
@@ -112,8 +112,9 @@ function createRowClassifier(input: ErpSideInput, rejections: ErpRejections): Ro
       if (key === undefined) return rejections.addTransformProblems(rowNumber, result);
       if (differ.hasErpKey(key)) return rejections.addDuplicate(rowNumber, key);
       if (!differ.hasKiboKey(key)) {
-        if (deferring && !differ.kiboFinished) {
+        if (deferral !== undefined && !differ.kiboFinished) {
           differ.deferErp(key, result.cells, rowNumber);
+          deferral.spill.keep(rowNumber);
           return true;
         }
         const missing = missingRequired(result);

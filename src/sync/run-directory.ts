@@ -4,8 +4,8 @@ import { mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
 /**
- * Files a run writes only while it diffs, and deletes after: the Kibo rows' hashes and keys, and the ERP
- * rows' COPY output (~360 MB per million rows). A process killed mid-diff leaves them behind.
+ * Files a run writes only while it diffs, and deletes after: the Kibo rows' hashes and keys (~150 MB per
+ * million rows), and the deferred ERP rows' COPY text. A process killed mid-diff leaves them behind.
  */
 export const KIBO_ROWS_SPILL = 'kibo-rows.bin';
 export const ERP_ROWS_SPILL = 'erp-rows.copy';
