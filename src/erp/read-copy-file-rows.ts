@@ -1,9 +1,8 @@
-// Reads chosen rows back from a file holding a COPY text output as it came (read-erp-rows.ts's CopyTee):
+// Reads chosen rows back from a file holding rows of a COPY text output as they came (erp-copy-spill.ts):
 // the ERP rows a run deferred, re-read by row number once it knows which need their cells. Each row is
-// read at its own byte range (recorded while the file was written: createCopyLineIndex), so reading
-// back a few thousand rows of a 1M-row spill costs a few thousand small reads, not a scan of the file.
+// read at its own byte range (noted while the file was written), so reading back a few thousand rows
+// costs a few thousand small reads, not a scan of the file.
 import { closeSync, openSync, readSync } from 'node:fs';
-import { createOffsetList } from '../support/offset-list.ts';
 import { createCopyTextParser } from './parse-copy-text.ts';
 
 const LF_BYTE = 0x0a;
@@ -16,35 +15,10 @@ export interface CopyFileRow {
   readonly values: (string | null)[];
 }
 
-/** Where each row of a COPY text output ends, fed the output's bytes in order. */
-export interface CopyLineIndex {
-  /** Notes the line ends in the next bytes of the output. */
-  addBytes(chunk: Uint8Array): void;
-  /** Complete rows seen so far. */
-  readonly rowCount: number;
-  /** Byte range [start, end) of row `rowNumber` (1-based), its LF included. */
+/** Where rows of a COPY text file are: the file's writer noted each row's byte range (erp-copy-spill.ts). */
+export interface CopyRowRanges {
+  /** Byte range [start, end) of row `rowNumber` (1-based, as numbered in the COPY output), its LF included. */
   rangeOf(rowNumber: number): readonly [number, number];
-}
-
-export function createCopyLineIndex(): CopyLineIndex {
-  // 4 bytes per row, no copy as it grows (offset-list.ts): a 1M-row output needs 4 MB of ends.
-  const ends = createOffsetList();
-  let bytesSeen = 0;
-  return {
-    addBytes(chunk) {
-      for (let at = chunk.indexOf(LF_BYTE); at !== -1; at = chunk.indexOf(LF_BYTE, at + 1)) ends.push(bytesSeen + at + 1);
-      bytesSeen += chunk.length;
-    },
-    get rowCount() {
-      return ends.length;
-    },
-    rangeOf(rowNumber) {
-      if (!Number.isInteger(rowNumber) || rowNumber < 1 || rowNumber > ends.length) {
-        throw new RangeError(`COPY output row ${rowNumber} does not exist (${ends.length} complete rows)`);
-      }
-      return [rowNumber === 1 ? 0 : ends.get(rowNumber - 2), ends.get(rowNumber - 1)];
-    },
-  };
 }
 
 /**
@@ -55,7 +29,7 @@ export function createCopyLineIndex(): CopyLineIndex {
 export async function* readCopyFileRows(
   filePath: string,
   columnCount: number,
-  index: Pick<CopyLineIndex, 'rangeOf'>,
+  index: CopyRowRanges,
   rowNumbers: Uint32Array,
 ): AsyncGenerator<CopyFileRow[]> {
   if (rowNumbers.length === 0) return;

@@ -12,7 +12,7 @@ import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { finished } from 'node:stream/promises';
-import type { CopyLineIndex } from '../erp/read-copy-file-rows.ts';
+import type { CopyRowRanges } from '../erp/read-copy-file-rows.ts';
 import type { CopyTee } from '../erp/read-erp-rows.ts';
 import { createOffsetList } from '../support/offset-list.ts';
 
@@ -25,7 +25,7 @@ export interface ErpCopySpill extends CopyTee {
   /** The query's columns, once the COPY began. */
   readonly columns: readonly string[] | undefined;
   /** Where each kept row is in the file; `rowCount` counts every complete row seen, kept or not. */
-  readonly index: Pick<CopyLineIndex, 'rangeOf' | 'rowCount'>;
+  readonly index: CopyRowRanges & { readonly rowCount: number };
   /**
    * Keeps row `rowNumber` (1-based, ascending) to be read back. Call it while the row is being classified,
    * before the next chunk is written: rows not kept by then are dropped.

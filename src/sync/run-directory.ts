@@ -24,8 +24,13 @@ export function resolveSyncRunsRoot(dataDir: string, sync: string): string {
   return path.resolve(dataDir, 'runs', sync);
 }
 
+/** DATA_DIR/runs/<sync>/<run id>, the id zero-padded so directories sort by run. */
+export function resolveRunDirectory(dataDir: string, sync: string, runId: number): string {
+  return path.join(resolveSyncRunsRoot(dataDir, sync), String(runId).padStart(8, '0'));
+}
+
 export async function createRunDirectory(dataDir: string, sync: string, runId: number): Promise<RunDirectory> {
-  const directory = path.join(resolveSyncRunsRoot(dataDir, sync), String(runId).padStart(8, '0'));
+  const directory = resolveRunDirectory(dataDir, sync, runId);
   await mkdir(directory, { recursive: true });
   const file = (name: string): string => path.join(directory, name);
   return {

@@ -15,6 +15,7 @@ import type { Clock } from '../support/clock.ts';
 import type { Knex } from 'knex';
 import { UPLOAD_MANIFEST_FILE, type UploadManifest } from './import-prepared-runs.ts';
 import { createKeyEncoder } from './sync-keys.ts';
+import { resolveRunDirectory } from './run-directory.ts';
 
 export const RUN_PLAN_FILE = 'plan.json';
 
@@ -35,7 +36,7 @@ function hashCellTexts(texts: readonly string[]): string {
 
 /** The run's directory as recorded, else where createRunDirectory puts it. */
 export function resolveRunDataDir(dataDir: string, run: Pick<RunRecord, 'id' | 'sync' | 'dataDir'>): string {
-  return run.dataDir ?? path.resolve(dataDir, 'runs', run.sync, String(run.id).padStart(8, '0'));
+  return run.dataDir ?? resolveRunDirectory(dataDir, run.sync, run.id);
 }
 
 export async function readUploadManifest(runDir: string): Promise<UploadManifest> {
